@@ -1,0 +1,101 @@
+# ocibox: one non-recursive Makefile. `make`, `make test`, `make demo`,
+# `make bench`, `make check`, `make size`, `make install`, `make clean`.
+include config.mk
+-include config.local.mk
+
+GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+CORE_SRC   := $(sort $(wildcard core/*.c))
+APPLET_SRC := $(sort $(wildcard applets/*.c))
+CORE_OBJ   := $(CORE_SRC:%.c=$(B)/%.o)
+OBJ        := $(CORE_OBJ) $(APPLET_SRC:%.c=$(B)/%.o)
+LIB_OBJ    := $(filter-out $(B)/core/main.o,$(CORE_OBJ))
+UNIT_SRC   := $(sort $(wildcard test/unit/*.c))
+UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(B)/test/unit/%)
+SAN_BIN    := $(UNIT_SRC:test/unit/%.c=$(B)/san/test/unit/%)
+KINC       := $(B)/kinclude
+SANFLAGS   := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=all
+LIBS       :=
+
+all: $(NAME)
+
+# Debian packages the build needs (installed when run as root).
+$(B)/.deps-build: third_party/deps.sh
+	@sh third_party/deps.sh build
+	@mkdir -p $(B) && touch $@
+
+# musl-gcc has no kernel headers: borrow linux-libc-dev's, and only those
+# (never glibc's), through a build-local include directory.
+$(KINC)/.stamp: | $(B)/.deps-build
+	@mkdir -p $(KINC)
+	ln -sfn /usr/include/linux $(KINC)/linux
+	ln -sfn /usr/include/asm-generic $(KINC)/asm-generic
+	ln -sfn /usr/include/$(shell gcc -print-multiarch)/asm $(KINC)/asm
+	@touch $@
+
+$(B)/%.o: %.c | $(KINC)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/core/main.o: CPPFLAGS += -DGIT_COMMIT=\"$(GIT_COMMIT)\"
+
+$(NAME): $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+
+# Unit tests: one program per core module, linked with core/ (not main).
+$(B)/test/unit/%: test/unit/%.c $(LIB_OBJ) test/unit/check.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LIBS)
+
+# The sanitizer flavour: glibc + ASan/UBSan (ASan cannot be static musl).
+$(B)/san/%.o: %.c | $(KINC)/.stamp
+	@mkdir -p $(@D)
+	cc $(CPPFLAGS) -DENABLE_SECCOMP=0 $(SANFLAGS) -std=gnu11 -Wall -MMD -MP -c -o $@ $<
+
+$(B)/san/test/unit/%: test/unit/%.c $(LIB_OBJ:$(B)/%=$(B)/san/%) test/unit/check.h
+	@mkdir -p $(@D)
+	cc $(CPPFLAGS) -DENABLE_SECCOMP=0 $(SANFLAGS) -std=gnu11 -o $@ $< \
+		$(LIB_OBJ:$(B)/%=$(B)/san/%)
+
+# The static probe that test rootfs carry as /probe.
+$(B)/test/probe: test/probe/probe.c | $(KINC)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+$(B)/.deps-test: third_party/deps.sh
+	@sh third_party/deps.sh build test
+	@mkdir -p $(B) && touch $@
+
+ifeq ($(SAN),1)
+TEST_BINS := $(UNIT_BIN) $(SAN_BIN)
+else
+TEST_BINS := $(UNIT_BIN)
+endif
+
+test: $(B)/.deps-test $(NAME) $(TEST_BINS) $(B)/test/probe
+	@sh test/run.sh
+
+check: test
+	@if readelf -d $(NAME) | grep -q NEEDED; then \
+		echo "$(NAME) is not static"; exit 1; else echo "$(NAME): static"; fi
+
+size: $(NAME)
+	@size $(NAME)
+	@ls -l $(NAME) | awk '{print "$(NAME): " $$5 " bytes"}'
+	@$(CC) $(CFLAGS) $(filter-out -s,$(LDFLAGS)) -o $(B)/$(NAME).unstripped $(OBJ) $(LIBS)
+	@nm --size-sort -S $(B)/$(NAME).unstripped | tail -20
+
+demo: $(B)/.deps-test $(NAME)
+	@sh test/demo.sh
+
+install: $(NAME)
+	install -D -m 0755 $(NAME) $(DESTDIR)$(PREFIX)/bin/$(NAME)
+	./$(NAME) --install $(DESTDIR)$(PREFIX)/libexec/$(NAME)
+	for f in $(DESTDIR)$(PREFIX)/libexec/$(NAME)/*; do \
+		ln -sfn $(PREFIX)/bin/$(NAME) $$f; done
+
+clean:
+	rm -rf $(B) $(NAME)
+
+.PHONY: all test check size demo install clean
+-include $(OBJ:.o=.d)

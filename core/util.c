@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: MIT */
+/* util: small helpers every module uses. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "core/util.h"
+
+void free_p(void *p)
+{
+	free(*(void **)p);
+}
+
+void close_p(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+
+		close(*fd);
+		errno = saved;
+	}
+}
+
+static void oom(void)
+{
+	static const char msg[] = "ocibox: out of memory\n";
+
+	if (write(2, msg, sizeof(msg) - 1) < 0) {
+		/* nothing else to do */
+	}
+	_exit(1);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	return s;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail(errno, "write");
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int read_fd(int fd, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = xmalloc(cap);
+	ssize_t r;
+
+	for (;;) {
+		if (n + 1 >= cap)
+			buf = xrealloc(buf, cap *= 2);
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return fail(errno, "read");
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int read_file_at(int dirfd, const char *path, char **out, size_t *len)
+{
+	AUTOCLOSE int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail(errno, "open '%s'", path);
+	if (read_fd(fd, out, len) < 0)
+		return fail_ctx("'%s'", path);
+	return 0;
+}
+
+int write_file_at(int dirfd, const char *path, const char *str)
+{
+	AUTOCLOSE int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(str);
+	ssize_t n;
+
+	if (fd < 0)
+		return fail(errno, "open '%s'", path);
+	/* One write: kernel files take the value in a single call. */
+	n = write(fd, str, len);
+	if (n < 0)
+		return fail(errno, "write '%s' to '%s'", str, path);
+	if ((size_t)n != len)
+		return fail(0, "short write to '%s'", path);
+	return 0;
+}
+
+int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len,
+		      mode_t mode)
+{
+	char tmp[NAME_MAX + 1];
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), ".%s.tmp%d", name, (int)getpid()) >=
+	    (int)sizeof(tmp))
+		return fail(ENAMETOOLONG, "temporary name for '%s'", name);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return fail(errno, "create '%s'", tmp);
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+		if (!err_last.msg[0] || errno)
+			fail(errno, "write '%s'", tmp);
+		close(fd);
+		unlinkat(dirfd, tmp, 0);
+		return -1;
+	}
+	close(fd);
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		int e = errno;
+
+		unlinkat(dirfd, tmp, 0);
+		return fail(e, "rename '%s' to '%s'", tmp, name);
+	}
+	return 0;
+}
+
+int path_join(char *out, size_t size, const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	int n;
+
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (*b == '/')
+		b++;
+	n = snprintf(out, size, "%.*s%s%s", (int)la, a,
+		     (la && a[la - 1] == '/') || !*b ? "" : "/", b);
+	if (n < 0 || (size_t)n >= size)
+		return fail(ENAMETOOLONG, "path '%s/%s'", a, b);
+	return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return fail(ENAMETOOLONG, "mkdir '%s'", path);
+	for (p = buf + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(buf, mode) < 0 && errno != EEXIST)
+				return fail(errno, "mkdir '%s'", buf);
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}
+
+int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!*s || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int no;
+} signals[] = {
+	{ "ABRT", SIGABRT }, { "ALRM", SIGALRM }, { "BUS", SIGBUS },
+	{ "CHLD", SIGCHLD }, { "CLD", SIGCHLD }, { "CONT", SIGCONT },
+	{ "FPE", SIGFPE }, { "HUP", SIGHUP }, { "ILL", SIGILL },
+	{ "INT", SIGINT }, { "IO", SIGIO }, { "IOT", SIGIOT },
+	{ "KILL", SIGKILL }, { "PIPE", SIGPIPE }, { "POLL", SIGPOLL },
+	{ "PROF", SIGPROF }, { "PWR", SIGPWR }, { "QUIT", SIGQUIT },
+	{ "SEGV", SIGSEGV }, { "STKFLT", SIGSTKFLT }, { "STOP", SIGSTOP },
+	{ "SYS", SIGSYS }, { "TERM", SIGTERM }, { "TRAP", SIGTRAP },
+	{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },
+	{ "URG", SIGURG }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
+	{ "VTALRM", SIGVTALRM }, { "WINCH", SIGWINCH }, { "XCPU", SIGXCPU },
+	{ "XFSZ", SIGXFSZ },
+};
+
+int signal_parse(const char *s)
+{
+	char up[16];
+	int64_t v;
+	size_t i;
+
+	if (parse_i64(s, 1, 64, &v) == 0)
+		return (int)v;
+	for (i = 0; s[i] && i < sizeof(up) - 1; i++)
+		up[i] = toupper((unsigned char)s[i]);
+	up[i] = '\0';
+	if (s[i])
+		return -1;
+	s = has_prefix(up, "SIG") ? up + 3 : up;
+	for (i = 0; i < ARRAY_SIZE(signals); i++)
+		if (str_eq(s, signals[i].name))
+			return signals[i].no;
+	if (has_prefix(s, "RTMIN") || has_prefix(s, "RTMAX")) {
+		int base = s[4] == 'I' ? SIGRTMIN : SIGRTMAX;
+		const char *r = s + 5;
+
+		if (!*r)
+			return base;
+		if ((*r == '+' || *r == '-') && parse_i64(r + 1, 0, 32, &v) == 0) {
+			int sig = *r == '+' ? base + (int)v : base - (int)v;
+
+			if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+				return sig;
+		}
+	}
+	return -1;
+}
+
+int fd_not_stdio(int fd)
+{
+	int nfd;
+
+	if (fd < 0 || fd > 2)
+		return fd;
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	if (nfd < 0)
+		return fail(errno, "dup");
+	return nfd;
+}
+
+int fds_cloexec_from(int first)
+{
+	DIR *d;
+	struct dirent *e;
+	int64_t v;
+
+#ifdef SYS_close_range
+	/* CLOSE_RANGE_CLOEXEC (Linux 5.11): one syscall instead of a /proc walk. */
+	if (syscall(SYS_close_range, (unsigned)first, ~0U, 4U /* CLOEXEC */) == 0)
+		return 0;
+#endif
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return fail(errno, "open '/proc/self/fd'");
+	while ((e = readdir(d))) {
+		if (parse_i64(e->d_name, first, INT32_MAX, &v) < 0 ||
+		    v == dirfd(d))
+			continue;
+		fcntl((int)v, F_SETFD, FD_CLOEXEC);
+	}
+	closedir(d);
+	return 0;
+}

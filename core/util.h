@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* util: allocation that dies on OOM, fd and file helpers, cleanup attributes. */
+#ifndef OCIBOX_UTIL_H
+#define OCIBOX_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void free_p(void *p);
+void close_p(int *fd);
+#define AUTOFREE  __attribute__((cleanup(free_p)))
+#define AUTOCLOSE __attribute__((cleanup(close_p)))  /* close once; never retry on EINTR */
+static inline int take_fd(int *fd) { int r = *fd; *fd = -1; return r; }
+#define TAKE_PTR(p) ({ __typeof__(p) p_ = (p); (p) = NULL; p_; })
+
+/* Print "out of memory" and _exit(1) on failure, as busybox and crun do. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static inline bool str_eq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+static inline bool has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* Write all of BUF, retrying short writes and EINTR. 0 or -1 (fail()s). */
+int write_all(int fd, const void *buf, size_t len);
+/* Read all of FD into a new NUL-terminated buffer (*out, *len). 0 or -1. */
+int read_fd(int fd, char **out, size_t *len);
+/* read_fd of PATH (relative to DIRFD, AT_FDCWD for cwd). 0 or -1, fail() names PATH. */
+int read_file_at(int dirfd, const char *path, char **out, size_t *len);
+/* Open PATH write-only (no create) and write STR: for /proc, /sys and cgroup files. */
+int write_file_at(int dirfd, const char *path, const char *str);
+/* Atomically replace DIRFD/NAME with BUF: temp file, fsync, rename. 0 or -1. */
+int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len,
+		      mode_t mode);
+/* OUT = A "/" B; fails on truncation. 0 or -1. */
+int path_join(char *out, size_t size, const char *a, const char *b);
+/* mkdir -p. 0 or -1. */
+int mkdir_p(const char *path, mode_t mode);
+/* Parse a decimal integer in [min, max]; whole string must be consumed. 0 or -1 (no fail). */
+int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* Signal by name ("KILL", "SIGKILL", "kill") or number; -1 if unknown (no fail). */
+int signal_parse(const char *s);
+/* Move FD above 2 if it is a stdio number (for callers whose stdio is closed). */
+int fd_not_stdio(int fd);
+/* Mark every fd >= FIRST close-on-exec. 0 or -1. */
+int fds_cloexec_from(int first);
+
+#endif

@@ -1,0 +1,89 @@
+# lib.sh: the CLI test harness, sourced by test/cli/*.sh.
+#   testing "description" "shell command" "expected stdout"   (busybox/toybox style)
+#   testing_rc "description" EXPECTED_RC "shell command"        (exit status only)
+#   pass/fail/skip "description" [reason]
+# Each test file gets a private temp dir $T, a private state root $ROOT, and
+# cleanup at exit of every container, mount and cgroup created under them.
+set -u
+: "${OCIBOX:?run through test/run.sh}"
+TESTNAME=${0##*/}; TESTNAME=${TESTNAME%.sh}
+T=$(mktemp -d "/tmp/ocibox-test-$TESTNAME.XXXXXX")
+ROOT=$T/root
+O="$OCIBOX --root $ROOT"
+
+pass() { echo "PASS: $TESTNAME: $1"; }
+fail() { echo "FAIL: $TESTNAME: $1${2:+ ($2)}"; }
+skip() { echo "SKIP: $TESTNAME: $1: $2"; }
+
+testing() { # desc cmd expected
+	got=$(sh -c "$2" 2>"$T/stderr"); rc=$?
+	if [ "$got" = "$3" ]; then pass "$1"; else
+		fail "$1" "rc=$rc"
+		printf '    expected: %s\n    got:      %s\n    stderr:   %s\n' \
+			"$3" "$got" "$(head -c 600 "$T/stderr")"
+	fi
+}
+testing_rc() { # desc expected-rc cmd
+	sh -c "$3" >"$T/stdout" 2>"$T/stderr"; rc=$?
+	if [ "$rc" = "$2" ]; then pass "$1"; else
+		fail "$1" "expected status $2, got $rc"
+		printf '    stdout: %s\n    stderr: %s\n' "$(head -c 600 "$T/stdout")" \
+			"$(head -c 600 "$T/stderr")"
+	fi
+}
+# contains FILE STRING: grep -F, quietly
+contains() { grep -qF -- "$2" "$1"; }
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# mkrootfs DIR: a busybox rootfs with /probe
+mkrootfs() {
+	mkdir -p "$1"/bin "$1"/etc "$1"/proc "$1"/sys "$1"/dev "$1"/tmp "$1"/root "$1"/home
+	cp /bin/busybox "$1"/bin/busybox
+	for a in sh true false echo cat sleep ls id ps hostname env mount stat \
+		readlink touch mkdir test grep wc kill head printf umask ulimit \
+		tty stty pwd chmod dd; do
+		ln -sf busybox "$1/bin/$a"
+	done
+	cp "$PROBE" "$1"/probe
+	printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home:/bin/sh\n' > "$1"/etc/passwd
+	printf 'root:x:0:\nuser:x:1000:\n' > "$1"/etc/group
+	chmod 1777 "$1"/tmp
+}
+
+# mkbundle DIR [ARGS...]: rootfs + the default config.json running ARGS
+# (default /bin/true), with terminal off.
+mkbundle() {
+	b=$1; shift
+	mkdir -p "$b"
+	mkrootfs "$b/rootfs"
+	$OCIBOX spec --bundle "$b" >/dev/null
+	if [ $# -gt 0 ]; then
+		args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+	else
+		args='["/bin/true"]'
+	fi
+	jqset "$b" ".process.terminal = false | .process.args = $args"
+}
+
+# jqset BUNDLE FILTER: edit BUNDLE/config.json in place with jq
+jqset() {
+	jq "$2" "$1/config.json" > "$1/config.json.new" && mv "$1/config.json.new" "$1/config.json"
+}
+
+# cleanup: delete every container under $ROOT, then remove $T
+cleanup() {
+	if [ -d "$ROOT" ]; then
+		for d in "$ROOT"/*/; do
+			[ -d "$d" ] || continue
+			id=${d%/}; id=${id##*/}
+			$O delete --force "$id" >/dev/null 2>&1 || true
+		done
+	fi
+	# unmount anything a failed test left below $T (deepest first)
+	grep -F " $T" /proc/self/mountinfo 2>/dev/null | awk '{print $5}' | sort -r |
+		while read -r m; do umount -l "$m" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM

@@ -1,0 +1,42 @@
+#!/bin/sh
+# run.sh: every test tier that needs no VM and no engine: unit tests (musl
+# static and, when built, the ASan/UBSan flavour) and the CLI tests against
+# real containers. Prints PASS/FAIL/SKIP lines and ends "N passed, N failed[, N skipped]".
+# Usage: test/run.sh [PATTERN]  (only CLI tests whose file name contains PATTERN)
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-$top/build}
+export OCIBOX="$top/ocibox" PROBE="$B/test/probe" TOP="$top"
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+pat=${1:-}
+
+run() { # run NAME CMD...: its PASS/FAIL/SKIP lines; a crash or a silent failure is one FAIL
+	out=$("$@" 2>&1); rc=$?
+	printf '%s\n' "$out" | tee -a "$log" | grep -E '^(PASS|FAIL|SKIP):' || true
+	printf '%s\n' "$out" | grep -vE '^(PASS|FAIL|SKIP):' | sed 's/^/    /' | tail -n 30
+	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^FAIL:'; then
+		echo "FAIL: $1: exited with status $rc" | tee -a "$log"
+	fi
+}
+
+if [ -z "$pat" ]; then
+	for t in "$B"/test/unit/*; do
+		[ -x "$t" ] && run "unit/${t##*/}" "$t"
+	done
+	for t in "$B"/san/test/unit/*; do
+		[ -x "$t" ] && run "san/${t##*/}" env ASAN_OPTIONS=detect_leaks=1 "$t"
+	done
+fi
+for t in "$top"/test/cli/*.sh; do
+	case ${t##*/} in *"$pat"*) ;; *) continue ;; esac
+	run "cli/${t##*/}" sh "$t"
+done
+
+p=$(grep -c '^PASS:' "$log"); f=$(grep -c '^FAIL:' "$log"); s=$(grep -c '^SKIP:' "$log")
+if [ "$s" -gt 0 ]; then
+	echo "skipped:"; grep '^SKIP:' "$log" | sed 's/^SKIP:/  /'
+	echo "$p passed, $f failed, $s skipped"
+else
+	echo "$p passed, $f failed"
+fi
+[ "$f" -eq 0 ]

@@ -1,0 +1,36 @@
+#!/bin/sh
+# deps.sh: make sure the Debian packages the build and tests need are present.
+# As root, missing ones are installed with apt-get (saying which); otherwise
+# it names them and fails. Usage: deps.sh [build|test|bench|vm|engines]...
+set -eu
+need=""
+want() { # want COMMAND-OR-FILE PACKAGE
+	case $1 in
+	/*) [ -e "$1" ] && return 0 ;;
+	*) command -v "$1" >/dev/null 2>&1 && return 0 ;;
+	esac
+	case " $need " in *" $2 "*) ;; *) need="$need $2" ;; esac
+}
+for what in "${@:-build}"; do
+	case $what in
+	build) want musl-gcc musl-tools; want /usr/include/linux/openat2.h linux-libc-dev
+	       want gperf gperf; want make make ;;
+	test)  want /bin/busybox busybox-static; want cc gcc; want ip iproute2; want jq jq ;;
+	bench) want runc runc; want crun crun ;;
+	vm)    want qemu-system-x86_64 qemu-system-x86; want cpio cpio ;;
+	*) echo "deps.sh: unknown group '$what'" >&2; exit 2 ;;
+	esac
+done
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing Debian packages:$need (install them as root)" >&2
+	exit 1
+fi
+echo "deps.sh: installing Debian packages:$need"
+export DEBIAN_FRONTEND=noninteractive
+stamp=/var/lib/apt/periodic/ocibox-update-stamp
+if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ]; then
+	apt-get update -qq && mkdir -p "${stamp%/*}" && touch "$stamp"
+fi
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $need >/dev/null
