@@ -17,6 +17,11 @@ SANFLAGS   := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=all
 LIBS       :=
 
+# Fragments owned by their modules: libseccomp's static build (SECCOMP=1)
+# and the pure cgroup v2 VM test tier.
+-include third_party/libseccomp.mk
+-include test/vm/vm.mk
+
 all: $(NAME)
 
 # Debian packages the build needs (installed when run as root).
