@@ -330,9 +330,11 @@ int spec_load(struct spec *s, const char *bundle, struct spec_problems *pr);
 int spec_parse(struct spec *s, char *buf, size_t len, const char *bundle,
 	       struct spec_problems *pr);
 /* Parse a process JSON file (exec --process) into P; its memory belongs to S,
- * which must be zero-initialised or loaded. Errors start "FILE: PATH: ". */
+ * which must be zero-initialised or loaded. Errors start "FILE: PATH: ".
+ * P is written only on success; free with spec_free(S) either way. */
 int spec_load_process(struct spec *s, const char *file, struct spec_process *p);
-/* Parse a LinuxResources JSON document (update --resources) into R, owned by S. */
+/* Parse a LinuxResources JSON document (update --resources) into R, owned by S.
+ * BUF (LEN + 1 bytes) is taken by S even on failure; errors start "NAME: ". */
 int spec_parse_resources(struct spec *s, char *buf, size_t len, const char *name,
 			 struct spec_resources *r);
 void spec_free(struct spec *s);
