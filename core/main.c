@@ -197,6 +197,7 @@ int main(int argc, char **argv)
 	const char *base;
 	int c, r;
 
+	g.argv = argv;
 	base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];
 	if ((a = find_applet(base))) {

@@ -13,6 +13,7 @@ struct globals {
 	const char *log;          /* --log FILE */
 	bool systemd_cgroup;      /* --systemd-cgroup */
 	const char *rootless;     /* --rootless true|false|auto (accepted) */
+	char **argv;              /* main's argv, whole (for a re-exec) */
 };
 extern struct globals g;
 

@@ -1626,6 +1626,7 @@ void spec_free(struct spec *s)
 	struct arena *a, *next;
 
 	free(s->buf);
+	free(s->owned_rules);
 	if (s->doc.tok)
 		json_fini(&s->doc);
 	for (a = s->arena; a; a = next) {
@@ -1834,4 +1835,18 @@ void spec_write_default(struct jw *w, bool rootless)
 	put_strs(w, "readonlyPaths", readonly);
 	jw_obj_end(w);
 	jw_obj_end(w);
+}
+
+void spec_mount_options(struct jw *w)
+{
+	size_t i;
+
+	jw_arr_begin(w);
+	for (i = 0; i < ARRAY_SIZE(mount_opts); i++)
+		/* idmapped mounts are parsed but not implemented */
+		if (mount_opts[i].kind != MO_IDMAP)
+			jw_str(w, mount_opts[i].name);
+	for (i = 0; i < ARRAY_SIZE(propagations); i++)
+		jw_str(w, propagations[i].name);
+	jw_arr_end(w);
 }

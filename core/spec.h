@@ -311,6 +311,7 @@ struct spec {
 	char *buf;
 	struct json_doc doc;
 	void *arena;
+	void *owned_rules;        /* create's effective device rules (freed too) */
 };
 
 /* Problems found while parsing, for `check` (every problem, one per line). */
@@ -339,6 +340,8 @@ int spec_parse_resources(struct spec *s, char *buf, size_t len, const char *name
 			 struct spec_resources *r);
 void spec_free(struct spec *s);
 
+/* Write the JSON array of mount option names ocibox implements (features). */
+void spec_mount_options(struct jw *w);
 /* Write the default config.json of `ocibox spec` (like `runc spec`) into W. */
 void spec_write_default(struct jw *w, bool rootless);
 

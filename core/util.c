@@ -161,28 +161,29 @@ int write_file_at(int dirfd, const char *path, const char *str)
 int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len,
 		      mode_t mode)
 {
-	char tmp[NAME_MAX + 1];
-	int fd;
+	const char *base = strrchr(name, '/');
+	char tmp[PATH_MAX];
+	int fd, no;
 
-	if (snprintf(tmp, sizeof(tmp), ".%s.tmp%d", name, (int)getpid()) >=
-	    (int)sizeof(tmp))
+	/* The temporary file sits beside NAME so that rename() stays atomic. */
+	base = base ? base + 1 : name;
+	if (snprintf(tmp, sizeof(tmp), "%.*s.%s.tmp%d", (int)(base - name),
+		     name, base, (int)getpid()) >= (int)sizeof(tmp))
 		return fail(ENAMETOOLONG, "temporary name for '%s'", name);
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return fail(errno, "create '%s'", tmp);
 	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
-		if (!err_last.msg[0] || errno)
-			fail(errno, "write '%s'", tmp);
+		no = errno;
 		close(fd);
 		unlinkat(dirfd, tmp, 0);
-		return -1;
+		return fail(no, "write '%s'", tmp);
 	}
 	close(fd);
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {
-		int e = errno;
-
+		no = errno;
 		unlinkat(dirfd, tmp, 0);
-		return fail(e, "rename '%s' to '%s'", tmp, name);
+		return fail(no, "rename '%s' to '%s'", tmp, name);
 	}
 	return 0;
 }
@@ -326,4 +327,14 @@ int fds_cloexec_from(int first)
 	}
 	closedir(d);
 	return 0;
+}
+
+int listen_fds(void)
+{
+	const char *s = getenv("LISTEN_FDS");
+	int64_t v;
+
+	if (!s || parse_i64(s, 0, 1 << 20, &v) < 0)
+		return 0;
+	return (int)v;
 }

@@ -52,6 +52,9 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 int signal_parse(const char *s);
 /* Move FD above 2 if it is a stdio number (for callers whose stdio is closed). */
 int fd_not_stdio(int fd);
+/* The number of socket-activation fds the caller passed (LISTEN_FDS), which
+ * are preserved like --preserve-fds, as runc does. */
+int listen_fds(void);
 /* Mark every fd >= FIRST close-on-exec. 0 or -1. */
 int fds_cloexec_from(int first);
 

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/* run: create + start; in the foreground wait, forward signals, relay the
+ * exit status and delete the container. See runc-run(8). */
+#include <errno.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/cgroup.h"
+#include "core/console.h"
+#include "core/container.h"
+#include "core/err.h"
+#include "core/fg.h"
+#include "core/main.h"
+#include "core/proc.h"
+#include "core/state.h"
+#include "core/util.h"
+
+static const char usage[] =
+	"usage: ocibox run [OPTIONS] ID\n"
+	"\n"
+	"Create and start container ID; in the foreground, wait for it, relay\n"
+	"its exit status (128+N for signal N) and delete it.\n"
+	"\n"
+	"  -b, --bundle DIR        bundle directory (default: .)\n"
+	"  -d, --detach            do not wait for the container\n"
+	"      --keep              do not delete the container after it exits\n"
+	"      --pid-file FILE     write the container init's pid to FILE\n"
+	"      --console-socket P  send the pty master to the unix socket P\n"
+	"      --no-pivot          MS_MOVE + chroot instead of pivot_root\n"
+	"      --no-new-keyring    keep the caller's session keyring\n"
+	"      --preserve-fds N    pass N fds after stdio to the container\n";
+
+enum { OPT_PID_FILE = OPT_APPLET_BASE, OPT_CONSOLE, OPT_NO_PIVOT,
+       OPT_NO_KEYRING, OPT_PRESERVE, OPT_KEEP };
+
+/* After the container exited: say so if the OOM killer did it, then delete. */
+static void finish(const char *id, bool keep)
+{
+	struct state st;
+	struct cgroup cg;
+
+	if (state_open(&st, g.root, id) < 0)
+		return;
+	if (st.cgroup && cgroup_init_path(&cg, st.cgroup) == 0 &&
+	    cgroup_oom_killed(&cg))
+		log_line("error", "container was killed by the OOM killer "
+			 "(linux.resources.memory.limit)");
+	if (!keep && container_destroy(&st) < 0)
+		log_warn("%s", err_last.msg);
+	state_fini(&st);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		GLOBAL_LONGOPTS,
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "keep", no_argument, NULL, OPT_KEEP },
+		{ "pid-file", required_argument, NULL, OPT_PID_FILE },
+		{ "console-socket", required_argument, NULL, OPT_CONSOLE },
+		{ "no-pivot", no_argument, NULL, OPT_NO_PIVOT },
+		{ "no-new-keyring", no_argument, NULL, OPT_NO_KEYRING },
+		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
+		{ 0 }
+	};
+	struct create_opts o = { .bundle = ".", .console_fd = -1,
+				 .start_now = true };
+	bool detach = false, keep = false;
+	int sv[2] = { -1, -1 }, master = -1, c, status;
+	sigset_t old;
+	int64_t n;
+	pid_t pid;
+
+	while ((c = getopt_long(argc, argv, "+b:dh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': o.bundle = optarg; break;
+		case 'd': detach = true; break;
+		case OPT_KEEP: keep = true; break;
+		case OPT_PID_FILE: o.pid_file = optarg; break;
+		case OPT_CONSOLE: o.console_socket = optarg; break;
+		case OPT_NO_PIVOT: o.no_pivot = true; break;
+		case OPT_NO_KEYRING: o.no_new_keyring = true; break;
+		case OPT_PRESERVE:
+			if (parse_i64(optarg, 0, 1 << 20, &n) < 0)
+				usage_error(usage, "--preserve-fds: expected a number");
+			o.preserve_fds = (int)n;
+			break;
+		default: opt_common(c, optarg, usage);
+		}
+	}
+	if (optind != argc - 1)
+		usage_error(usage, "expected exactly one container id");
+	o.id = argv[optind];
+	o.root = g.root;
+	o.systemd_cgroup = g.systemd_cgroup;
+	o.preserve_fds += listen_fds();
+	if (proc_protect_exe(g.argv) < 0)
+		die();
+	if (detach) {
+		if (container_create(&o, &pid) < 0)
+			die();
+		return 0;
+	}
+	/* In the foreground with no console socket, the pty comes to us. */
+	if (!o.console_socket) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+			die_msg(errno, "socketpair");
+		o.console_fd = sv[1];
+	}
+	if (fg_prepare(&old) < 0)
+		die();
+	if (container_create(&o, &pid) < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		die();
+	}
+	if (sv[1] >= 0) {
+		char b;
+
+		close(sv[1]);
+		/* a terminal container sent its master before create returned;
+		 * otherwise there is nothing (or an EOF) to read */
+		if (recv(sv[0], &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0 &&
+		    (master = console_recv_fd(sv[0])) < 0)
+			log_warn("%s", err_last.msg);
+		close(sv[0]);
+	}
+	status = fg_wait(pid, master, &old);
+	finish(o.id, keep);
+	return status;
+}

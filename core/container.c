@@ -1,0 +1,836 @@
+/* SPDX-License-Identifier: MIT */
+/* container: create clones the container init straight into its new
+ * namespaces; the init sets itself up and blocks on exec.fifo until start.
+ * The runtime exits after create, so the init is reparented to the caller's
+ * subreaper (conmon, the containerd shim), which collects its exit status. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "core/cgroup.h"
+#include "core/console.h"
+#include "core/container.h"
+#include "core/err.h"
+#include "core/hooks.h"
+#include "core/mount.h"
+#include "core/ns.h"
+#include "core/proc.h"
+#include "core/seccomp.h"
+#include "core/spec.h"
+#include "core/util.h"
+
+/* What the runtime (parent) and the container init (child) say to each
+ * other over a SOCK_SEQPACKET pair: one fixed-size message per step. */
+enum sync_type {
+	SYNC_GO = 1,       /* P→C: id maps written, cgroup joined; value = C's pid */
+	SYNC_HOOKS,        /* C→P: mounts done, run prestart/createRuntime */
+	SYNC_HOOKS_DONE,   /* P→C */
+	SYNC_SECCOMP,      /* C→P: the notify fd rides along (SCM_RIGHTS) */
+	SYNC_SECCOMP_DONE, /* P→C */
+	SYNC_READY,        /* C→P: blocked before the user program */
+	SYNC_START,        /* P→C: run only: go ahead (no fifo) */
+	SYNC_ERROR,        /* C→P: err follows; C exits */
+};
+struct sync_msg {
+	int type;
+	int value;
+	struct err err;
+};
+
+static int sync_send(int fd, int type, int value, int pass_fd)
+{
+	struct sync_msg m = { .type = type, .value = value };
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &m, sizeof(m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (type == SYNC_ERROR)
+		m.err = err_last;
+	if (pass_fd >= 0) {
+		struct cmsghdr *c;
+
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+	}
+	while (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			return fail(errno, "sync: send");
+	return 0;
+}
+
+/* Receive one message; 0 on EOF (the other side is gone), 1 on a message,
+ * -1 on error. *FD gets a passed fd or -1. */
+static int sync_recv(int fd, struct sync_msg *m, int *pass_fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { m, sizeof(*m) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	if (pass_fd)
+		*pass_fd = -1;
+	while ((n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC)) < 0)
+		if (errno != EINTR)
+			return fail(errno, "sync: receive");
+	if (n == 0)
+		return 0;
+	if (n != sizeof(*m))
+		return fail(0, "sync: short message");
+	c = CMSG_FIRSTHDR(&mh);
+	if (c && c->cmsg_type == SCM_RIGHTS) {
+		int got;
+
+		memcpy(&got, CMSG_DATA(c), sizeof(int));
+		if (pass_fd)
+			*pass_fd = got;
+		else
+			close(got);
+	}
+	return 1;
+}
+
+static int sync_expect(int fd, int type)
+{
+	struct sync_msg m;
+	int r = sync_recv(fd, &m, NULL);
+
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return fail(0, "sync: runtime went away");
+	if (m.type != type)
+		return fail(0, "sync: unexpected message %d", m.type);
+	return 0;
+}
+
+static char *state_json(const struct state *st, const char *status)
+{
+	struct jw w;
+
+	jw_init(&w);
+	state_write_json(st, &w, status);
+	jw_raw(&w, "", 1);
+	return w.buf;
+}
+
+static void now_rfc3339(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, ts.tv_nsec);
+}
+
+/* Keep what start and delete need (annotations, poststart and poststop
+ * hooks) in state.json, so neither has to read config.json again. */
+static void keep_from_config(struct state *st, const struct spec *s)
+{
+	const struct json_doc *d = &s->doc;
+	struct jw w;
+	int i, h;
+
+	if ((i = json_get(d, 0, "annotations")) >= 0 &&
+	    json_type(d, i) == JSON_OBJECT) {
+		jw_init(&w);
+		jw_copy(&w, d, i);
+		jw_raw(&w, "", 1);
+		st->annotations = w.buf;
+	}
+	if ((h = json_get(d, 0, "hooks")) < 0 || json_type(d, h) != JSON_OBJECT ||
+	    (!s->hooks[SPEC_HOOK_POSTSTART].n && !s->hooks[SPEC_HOOK_POSTSTOP].n))
+		return;
+	jw_init(&w);
+	jw_obj_begin(&w);
+	if ((i = json_get(d, h, "poststart")) >= 0) {
+		jw_key(&w, "poststart");
+		jw_copy(&w, d, i);
+	}
+	if ((i = json_get(d, h, "poststop")) >= 0) {
+		jw_key(&w, "poststop");
+		jw_copy(&w, d, i);
+	}
+	jw_obj_end(&w);
+	jw_raw(&w, "", 1);
+	st->hooks = w.buf;
+}
+
+/* The hooks kept in state.json, parsed with the config parser itself. */
+static int load_kept_hooks(const struct state *st, struct spec *s)
+{
+	char *buf;
+	size_t len;
+
+	memset(s, 0, sizeof(*s));
+	if (!st->hooks)
+		return 0;
+	buf = xasprintf("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"/\"},"
+			"\"hooks\":%s}", st->hooks);
+	len = strlen(buf);
+	return spec_parse(s, buf, len, st->bundle ? st->bundle : "/", NULL);
+}
+
+/* ---- the container init (child side) ---- */
+
+struct child {
+	const struct create_opts *o;
+	const struct spec *s;
+	struct state *st;
+	struct ns_set *ns;
+	int sync;          /* our end of the sync pair */
+	int fifo;          /* O_PATH fd of exec.fifo, or -1 (run) */
+	int console;       /* connected console socket, or -1 */
+};
+
+static int child_setup(struct child *c)
+{
+	const struct spec *s = c->s;
+	const struct spec_process *p = &s->process;
+	struct mount_ctx mc = {
+		.spec = s, .no_pivot = c->o->no_pivot, .rootfd = -1,
+		.userns = s->linux.ns[SPEC_NS_USER].present,
+		.cgroupns = s->linux.ns[SPEC_NS_CGROUP].present,
+	};
+	char exe[PATH_MAX], *json;
+	struct sync_msg m;
+	int notify_fd = -1, r;
+
+	r = sync_recv(c->sync, &m, NULL);
+	if (r <= 0 || m.type != SYNC_GO)
+		return r < 0 ? -1 : fail(0, "sync: runtime went away");
+	c->st->pid = m.value;
+	if (s->linux.ns[SPEC_NS_USER].present && !s->linux.ns[SPEC_NS_USER].path) {
+		/* become the user namespace's root for the setup */
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			return fail(errno, "become root in the user namespace "
+				    "(is uid/gid 0 mapped?)");
+	}
+	if (ns_join_late(c->ns) < 0)
+		return -1;
+	if (c->ns->new_time && ns_new_time(&s->linux) < 0)
+		return -1;
+	/* now that the runtime put us in our cgroup, it becomes our root */
+	if (c->ns->new_cgroup && unshare(CLONE_NEWCGROUP) < 0)
+		return fail(errno, "create cgroup namespace");
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return fail(errno, "hostname: sethostname");
+	if (s->domainname &&
+	    setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		return fail(errno, "domainname: setdomainname");
+	if (mount_prepare(&mc) < 0)
+		return -1;
+	/* prestart and createRuntime run in the runtime's namespaces */
+	if (sync_send(c->sync, SYNC_HOOKS, 0, -1) < 0 ||
+	    sync_expect(c->sync, SYNC_HOOKS_DONE) < 0)
+		return -1;
+	if (s->hooks[SPEC_HOOK_CREATE_CONTAINER].n) {
+		json = state_json(c->st, "created");
+		r = hooks_run(s, SPEC_HOOK_CREATE_CONTAINER, json);
+		free(json);
+		if (r < 0)
+			return -1;
+	}
+	if (mount_pivot(&mc) < 0 || mount_sysctl(s) < 0)
+		return -1;
+	if (p->terminal) {
+		if (console_setup(c->console, p) < 0)
+			return -1;
+		close(c->console);
+	} else if (setsid() < 0) {
+		return fail(errno, "setsid");
+	}
+	if (mount_finish(&mc) < 0)
+		return -1;
+	close(mc.rootfd);
+	if (proc_attrs(p, &s->linux) < 0 ||
+	    proc_keyring(c->o->no_new_keyring, c->st->id) < 0 ||
+	    proc_find_exe(p, exe) < 0 ||
+	    proc_identity(p, &s->linux.seccomp, &notify_fd) < 0)
+		return -1;
+	if (notify_fd >= 0) {
+		if (sync_send(c->sync, SYNC_SECCOMP, 0, notify_fd) < 0 ||
+		    sync_expect(c->sync, SYNC_SECCOMP_DONE) < 0)
+			return -1;
+		close(notify_fd);
+	}
+	/* From here on the runtime may exit: do not die with it. */
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return fail(errno, "prctl PR_SET_PDEATHSIG");
+	if (sync_send(c->sync, SYNC_READY, 0, -1) < 0)
+		return -1;
+	if (c->fifo >= 0) {
+		char fp[32];
+		int wfd;
+
+		/* blocks until `start` opens the fifo for reading */
+		snprintf(fp, sizeof(fp), "/proc/self/fd/%d", c->fifo);
+		wfd = open(fp, O_WRONLY | O_CLOEXEC);
+		if (wfd < 0)
+			return fail(errno, "open exec fifo");
+		if (write(wfd, "0", 1) != 1)
+			return fail(errno, "write exec fifo");
+		close(wfd);
+		close(c->fifo);
+	} else if (sync_expect(c->sync, SYNC_START) < 0) {
+		return -1;
+	}
+	close(c->sync);
+	c->sync = -1;
+	if (s->hooks[SPEC_HOOK_START_CONTAINER].n) {
+		json = state_json(c->st, "running");
+		r = hooks_run(s, SPEC_HOOK_START_CONTAINER, json);
+		free(json);
+		if (r < 0)
+			return -1;
+	}
+	return proc_exec(p, exe, 3 + c->o->preserve_fds);
+}
+
+static NORETURN void child_main(struct child *c)
+{
+	/* die with the runtime until create is done: a killed create leaves
+	 * no half-made container running */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* (a runtime that died before that is seen as EOF on the sync socket;
+	 * getppid() is no help: it reads 0 in a new pid namespace) */
+	/* our copy of the locked state dir fd would hold the flock as long
+	 * as we wait for start, and block `start` itself */
+	close(c->st->dirfd);
+	c->st->dirfd = -1;
+	if (child_setup(c) < 0) {
+		if (c->sync >= 0)
+			sync_send(c->sync, SYNC_ERROR, 0, -1);
+		else
+			log_line("error", err_last.msg);
+	}
+	_exit(127);
+}
+
+/* ---- the runtime (parent side) ---- */
+
+static pid_t clone_child(int flags, int cgfd)
+{
+	if (cgfd >= 0) {
+		struct clone_args a = {
+			.flags = (uint64_t)flags | CLONE_INTO_CGROUP,
+			.exit_signal = SIGCHLD,
+			.cgroup = (uint64_t)cgfd,
+		};
+		pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+
+		if (pid >= 0 || (errno != ENOSYS && errno != E2BIG))
+			return pid;
+	}
+	/* a raw clone behaves like fork: the child returns 0 on a copy of
+	 * our stack. Single-threaded, so no libc lock can be held. */
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+}
+
+static int child_died(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) < 0)
+		return fail(errno, "container init exited");
+	if (WIFSIGNALED(status))
+		return fail(0, "container init was killed by signal %d during "
+			    "create", WTERMSIG(status));
+	return fail(0, "container init exited with status %d during create",
+		    WEXITSTATUS(status));
+}
+
+/* Talk the child through its setup until it is ready (0) or failed (-1). */
+static int parent_sync(const struct create_opts *o, const struct spec *s,
+		       struct state *st, int sync, pid_t pid)
+{
+	struct sync_msg m;
+	char *json;
+	int r, fd;
+
+	for (;;) {
+		r = sync_recv(sync, &m, &fd);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return child_died(pid);
+		switch (m.type) {
+		case SYNC_HOOKS:
+			json = state_json(st, "creating");
+			r = hooks_run(s, SPEC_HOOK_PRESTART, json);
+			if (r == 0)
+				r = hooks_run(s, SPEC_HOOK_CREATE_RUNTIME, json);
+			free(json);
+			if (r < 0 || sync_send(sync, SYNC_HOOKS_DONE, 0, -1) < 0)
+				return -1;
+			break;
+		case SYNC_SECCOMP:
+			json = state_json(st, "creating");
+			r = sc_send_listener(&s->linux.seccomp, fd, json);
+			free(json);
+			if (fd >= 0)
+				close(fd);
+			if (r < 0 || sync_send(sync, SYNC_SECCOMP_DONE, 0, -1) < 0)
+				return -1;
+			break;
+		case SYNC_READY:
+			return 0;
+		case SYNC_ERROR:
+			err_last = m.err;
+			err_last.msg[sizeof(err_last.msg) - 1] = '\0';
+			waitpid(pid, NULL, 0);
+			return -1;
+		default:
+			return fail(0, "sync: unexpected message %d", m.type);
+		}
+	}
+}
+
+static int check_spec(const struct create_opts *o, const struct spec *s)
+{
+	struct stat sb;
+
+	if (!s->has_process)
+		return fail(0, "config.json: process: required");
+	if (s->linux.has_intel_rdt)
+		return fail(0, "config.json: linux.intelRdt: not supported");
+	if (s->process.terminal && !o->console_socket && o->console_fd < 0)
+		return fail(0, "config.json: process.terminal is true: "
+			    "--console-socket is required");
+	if (!s->process.terminal && o->console_socket)
+		return fail(0, "--console-socket given but process.terminal "
+			    "is false");
+	if (stat(s->root.abs, &sb) < 0)
+		return fail(errno, "root.path '%s'", s->root.abs);
+	if (!S_ISDIR(sb.st_mode))
+		return fail(ENOTDIR, "root.path '%s'", s->root.abs);
+	if (s->hostname && !s->linux.ns[SPEC_NS_UTS].present)
+		return fail(0, "config.json: hostname: needs a uts namespace");
+	if (!s->linux.ns[SPEC_NS_MOUNT].present)
+		return fail(0, "config.json: linux.namespaces: a mount "
+			    "namespace is required");
+	if (s->linux.ns[SPEC_NS_USER].present &&
+	    !s->linux.ns[SPEC_NS_USER].path &&
+	    (!s->linux.n_uid_mappings || !s->linux.n_gid_mappings))
+		return fail(0, "config.json: linux.uidMappings: a new user "
+			    "namespace needs uid and gid mappings");
+	return 0;
+}
+
+/* The device rules the cgroup gets: the config's, then, as runc does, the
+ * default nodes every container needs and the linux.devices it creates
+ * (later rules win, so these survive a leading "deny all"). Owned by S. */
+static void device_rules(struct spec *s, struct spec_resources *r)
+{
+	static const struct spec_dev_rule defaults[] = {
+		{ true, 'c', -1, -1, "m" }, { true, 'b', -1, -1, "m" },
+		{ true, 'c', 1, 3, "rwm" }, { true, 'c', 1, 5, "rwm" },
+		{ true, 'c', 1, 7, "rwm" }, { true, 'c', 1, 8, "rwm" },
+		{ true, 'c', 1, 9, "rwm" }, { true, 'c', 5, 0, "rwm" },
+		{ true, 'c', 5, 2, "rwm" }, { true, 'c', 136, -1, "rwm" },
+		{ true, 'c', 10, 200, "rwm" },
+	};
+	const struct spec_linux *lx = &s->linux;
+	size_t i, n = 0, cap = r->n_devices + ARRAY_SIZE(defaults) + lx->n_devices;
+	struct spec_dev_rule *v = xcalloc(cap, sizeof(*v));
+
+	for (i = 0; i < r->n_devices; i++)
+		v[n++] = r->devices[i];
+	for (i = 0; i < ARRAY_SIZE(defaults); i++)
+		v[n++] = defaults[i];
+	for (i = 0; i < lx->n_devices; i++) {
+		const struct spec_device *d = &lx->devices[i];
+
+		if (d->type == 'p')
+			continue;
+		v[n++] = (struct spec_dev_rule){ true, d->type == 'b' ? 'b' : 'c',
+						  d->major, d->minor, "rwm" };
+	}
+	r->devices = v;
+	r->n_devices = n;
+	s->owned_rules = v;
+}
+
+static void cg_problem(void *ctx, const char *msg)
+{
+	int *n = ctx;
+
+	if ((*n)++ == 0)
+		fail(0, "%s", msg);
+}
+
+int container_create(const struct create_opts *o, pid_t *pidp)
+{
+	struct spec s;
+	struct state st;
+	struct ns_set ns;
+	struct cgroup cg;
+	struct child c;
+	AUTOCLOSE int fifo = -1, console = -1, cgfd = -1;
+	int sv[2] = { -1, -1 }, problems = 0;
+	char created[40], rootfs[PATH_MAX];
+	const struct spec_resources *res;
+	pid_t pid = -1;
+
+	/* Everything is validated before anything is touched. */
+	if (spec_load(&s, o->bundle, NULL) < 0)
+		return -1;
+	if (check_spec(o, &s) < 0 || ns_open(&ns, &s.linux) < 0)
+		goto undo_spec;
+	if (proc_cap_last_init() < 0)
+		goto undo_ns;
+	if (o->systemd_cgroup) {
+		fail(0, "--systemd-cgroup: the systemd cgroup driver is not "
+		     "available (no systemd on this host)");
+		goto undo_ns;
+	}
+	device_rules(&s, &s.linux.resources);
+	res = &s.linux.resources;
+	if (cgroup_init(&cg, s.linux.cgroups_path, o->id) < 0)
+		goto undo_ns;
+	if (cgroup_check(&cg, res, cg_problem, &problems) > 0)
+		goto undo_ns;
+	if (realpath(s.root.abs, rootfs) == NULL) {
+		fail(errno, "root.path '%s'", s.root.abs);
+		goto undo_ns;
+	}
+
+	if (state_create(&st, o->root, o->id) < 0)
+		goto undo_ns;
+	now_rfc3339(created, sizeof(created));
+	st.bundle = xstrdup(s.bundle);
+	st.rootfs = xstrdup(rootfs);
+	st.created = xstrdup(created);
+	st.cgroup = xstrdup(cgroup_path(&cg));
+	keep_from_config(&st, &s);
+	/* on disk before the cgroup exists: an interrupted create is found
+	 * and cleaned up by delete */
+	if (state_save(&st) < 0)
+		goto undo_state;
+	if (!o->start_now) {
+		if (mkfifoat(st.dirfd, "exec.fifo", 0622) < 0) {
+			fail(errno, "mkfifo exec.fifo");
+			goto undo_state;
+		}
+		fifo = openat(st.dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+		if (fifo < 0) {
+			fail(errno, "open exec.fifo");
+			goto undo_state;
+		}
+	}
+	if (cgroup_create(&cg, res) < 0)
+		goto undo_state;
+	cgfd = cgroup_clone_fd(&cg);
+	if (s.process.terminal) {
+		console = o->console_socket ? console_connect(o->console_socket)
+					    : dup(o->console_fd);
+		if (console < 0)
+			goto undo_cgroup;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		fail(errno, "socketpair");
+		goto undo_cgroup;
+	}
+	if (ns_join_early(&ns) < 0) {
+		ns_restore(&ns);
+		goto undo_sync;
+	}
+	c = (struct child){
+		.o = o, .s = &s, .st = &st, .ns = &ns, .sync = sv[1],
+		.fifo = fifo, .console = console,
+	};
+	pid = clone_child(ns.clone_flags, cgfd);
+	if (pid == 0) {
+		close(sv[0]);
+		child_main(&c);
+	}
+	if (ns_restore(&ns) < 0 || pid < 0) {
+		if (pid < 0)
+			fail(errno, "clone container init");
+		goto undo_child;
+	}
+	close(sv[1]);
+	sv[1] = -1;
+	st.pid = pid;
+	st.start_time = proc_start_time(pid);
+	if (state_save(&st) < 0)
+		goto undo_child;
+	if (cgfd < 0 && cgroup_enter(&cg, pid) < 0)
+		goto undo_child;
+	if (s.linux.ns[SPEC_NS_USER].present && !s.linux.ns[SPEC_NS_USER].path &&
+	    ns_write_idmaps(pid, &s.linux) < 0)
+		goto undo_child;
+	if (s.process.oom_score_adj.set) {
+		char path[64], val[24];
+
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+		snprintf(val, sizeof(val), "%lld",
+			 (long long)s.process.oom_score_adj.v);
+		if (write_file_at(AT_FDCWD, path, val) < 0) {
+			fail_ctx("process.oomScoreAdj");
+			goto undo_child;
+		}
+	}
+	if (sync_send(sv[0], SYNC_GO, pid, -1) < 0 ||
+	    parent_sync(o, &s, &st, sv[0], pid) < 0)
+		goto undo_child;
+	strcpy(st.status, "created");
+	if (state_save(&st) < 0)
+		goto undo_child;
+	if (o->pid_file) {
+		char buf[24];
+
+		snprintf(buf, sizeof(buf), "%d", (int)pid);
+		if (write_file_atomic(AT_FDCWD, o->pid_file, buf, strlen(buf),
+				      0644) < 0)
+			goto undo_child;
+	}
+	if (o->start_now) {
+		char *json;
+
+		if (sync_send(sv[0], SYNC_START, 0, -1) < 0)
+			goto undo_child;
+		strcpy(st.status, "running");
+		if (state_save(&st) < 0)
+			goto undo_child;
+		if (s.hooks[SPEC_HOOK_POSTSTART].n) {
+			json = state_json(&st, "running");
+			if (hooks_run(&s, SPEC_HOOK_POSTSTART, json) < 0)
+				log_warn("%s", err_last.msg);
+			free(json);
+		}
+	}
+	close(sv[0]);
+	ns_close(&ns);
+	state_fini(&st);
+	spec_free(&s);
+	*pidp = pid;
+	return 0;
+
+undo_child:
+	{
+		struct err saved = err_last;
+
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		err_last = saved;
+	}
+undo_sync:
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+undo_cgroup:
+	{
+		struct err saved = err_last;
+
+		if (cgroup_destroy(&cg) < 0)
+			log_warn("%s", err_last.msg);
+		err_last = saved;
+	}
+undo_state:
+	{
+		struct err saved = err_last;
+
+		if (state_remove(&st) < 0)
+			log_warn("%s", err_last.msg);
+		err_last = saved;
+	}
+	state_fini(&st);
+undo_ns:
+	ns_close(&ns);
+undo_spec:
+	spec_free(&s);
+	return -1;
+}
+
+int container_start(const char *root, const char *id)
+{
+	struct state st;
+	struct spec hs;
+	struct pollfd pfd[2];
+	AUTOCLOSE int fifo = -1, pidfd = -1;
+	const char *status;
+	char c, *json;
+	int n;
+
+	if (state_open(&st, root, id) < 0)
+		return -1;
+	status = state_status(&st);
+	if (!str_eq(status, "created")) {
+		fail(0, "cannot start a container in status %s (only a created "
+		     "one)", status);
+		goto out;
+	}
+	if ((pidfd = state_pidfd(&st)) < 0)
+		goto out;
+	fifo = openat(st.dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0) {
+		fail(errno, "open exec.fifo");
+		goto out;
+	}
+	/* wait for the init's byte, or for the init to die: never hang */
+	pfd[0] = (struct pollfd){ .fd = fifo, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+	for (;;) {
+		n = poll(pfd, 2, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fail(errno, "poll");
+			goto out;
+		}
+		if (pfd[0].revents & POLLIN) {
+			if (read(fifo, &c, 1) == 1)
+				break;
+		}
+		if (pfd[1].revents) {
+			fail(0, "container process died before start");
+			goto out;
+		}
+	}
+	unlinkat(st.dirfd, "exec.fifo", 0);
+	strcpy(st.status, "running");
+	if (state_save(&st) < 0)
+		goto out;
+	if (st.hooks) {
+		if (load_kept_hooks(&st, &hs) < 0) {
+			log_warn("%s", err_last.msg);
+		} else {
+			json = state_json(&st, "running");
+			if (hooks_run(&hs, SPEC_HOOK_POSTSTART, json) < 0)
+				log_warn("%s", err_last.msg);
+			free(json);
+			spec_free(&hs);
+		}
+	}
+	state_fini(&st);
+	return 0;
+out:
+	state_fini(&st);
+	return -1;
+}
+
+int container_kill(const char *root, const char *id, int sig, bool all)
+{
+	struct state st;
+	struct cgroup cg;
+	AUTOCLOSE int pidfd = -1;
+	const char *status;
+	int r = -1;
+
+	if (state_open(&st, root, id) < 0)
+		return -1;
+	status = state_status(&st);
+	if (str_eq(status, "stopped") && !all) {
+		fail(0, "container not running");
+		goto out;
+	}
+	if (all) {
+		if (!st.cgroup || cgroup_init_path(&cg, st.cgroup) < 0 ||
+		    cgroup_kill(&cg, sig) < 0)
+			goto out;
+		r = 0;
+		goto out;
+	}
+	if ((pidfd = state_pidfd(&st)) < 0)
+		goto out;
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
+		fail(errno, "kill container \"%s\"", id);
+		goto out;
+	}
+	r = 0;
+out:
+	state_fini(&st);
+	return r;
+}
+
+/* Wait until the process behind PIDFD has exited (it is not our child). */
+static void wait_gone(int pidfd)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+	while (poll(&pfd, 1, 10000) < 0 && errno == EINTR)
+		;
+}
+
+int container_destroy(struct state *st)
+{
+	struct cgroup cg;
+	struct spec hs;
+	AUTOCLOSE int pidfd = -1;
+	bool have_cg = false;
+	char *json;
+
+	if (st->pid > 0 && state_alive(st)) {
+		pidfd = state_pidfd(st);
+		if (pidfd >= 0) {
+			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+			wait_gone(pidfd);
+		}
+	}
+	if (st->cgroup && cgroup_init_path(&cg, st->cgroup) == 0) {
+		have_cg = true;
+		/* leftovers of a shared pid namespace, or of a create that
+		 * was interrupted between clone and state save */
+		cgroup_kill(&cg, SIGKILL);
+		if (cgroup_destroy(&cg) < 0)
+			log_warn("%s", err_last.msg);
+	}
+	(void)have_cg;
+	if (st->hooks && load_kept_hooks(st, &hs) == 0) {
+		json = state_json(st, "stopped");
+		if (hooks_run(&hs, SPEC_HOOK_POSTSTOP, json) < 0)
+			log_warn("%s", err_last.msg);
+		free(json);
+		spec_free(&hs);
+	}
+	return state_remove(st);
+}
+
+int container_delete(const char *root, const char *id, bool force)
+{
+	struct state st;
+	const char *status;
+	int r;
+
+	if (state_open(&st, root, id) < 0)
+		return -1;
+	status = state_status(&st);
+	/* runtime-spec says deleting a container that is not stopped is an
+	 * error; runc and crun delete a "created" one (and a "creating" one
+	 * whose create died) without --force, and so do we. */
+	if (!force && (str_eq(status, "running") || str_eq(status, "paused"))) {
+		fail(0, "cannot delete container \"%s\" that is not stopped: %s",
+		     id, status);
+		state_fini(&st);
+		return -1;
+	}
+	r = container_destroy(&st);
+	state_fini(&st);
+	return r;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* fg: one poll loop over a signalfd, the pty and stdin. This machine's PID 1
+ * reaps orphans only about once a second, so we reap our own (subreaper). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "core/fg.h"
+#include "core/util.h"
+
+int fg_prepare(sigset_t *old)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	if (sigprocmask(SIG_BLOCK, &all, old) < 0)
+		return fail(errno, "sigprocmask");
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return fail(errno, "prctl PR_SET_CHILD_SUBREAPER");
+	return 0;
+}
+
+static bool copy(int from, int to)
+{
+	char buf[8192];
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n <= 0)
+		return false;
+	return write_all(to, buf, (size_t)n) == 0;
+}
+
+static void resize(int master)
+{
+	struct winsize ws;
+
+	if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+		ioctl(master, TIOCSWINSZ, &ws);
+}
+
+int fg_wait(pid_t pid, int master, const sigset_t *old)
+{
+	struct termios saved, raw;
+	bool restore = false, in_open = master >= 0;
+	struct pollfd pfd[3];
+	sigset_t all;
+	int sfd, status = 0, done = 0, n;
+
+	sigfillset(&all);
+	sfd = signalfd(-1, &all, SFD_CLOEXEC);
+	if (sfd < 0)
+		return fail(errno, "signalfd"), 255;
+	if (master >= 0 && isatty(0) && tcgetattr(0, &saved) == 0) {
+		raw = saved;
+		cfmakeraw(&raw);
+		restore = tcsetattr(0, TCSANOW, &raw) == 0;
+		resize(master);
+	}
+	while (!done) {
+		struct signalfd_siginfo si;
+		pid_t w;
+		int st;
+
+		pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = master, .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = in_open ? 0 : -1, .events = POLLIN };
+		n = poll(pfd, 3, -1);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents & POLLIN)
+			copy(master, 1);
+		else if (pfd[1].revents & (POLLHUP | POLLERR))
+			master = -1;
+		if (pfd[2].revents & (POLLIN | POLLHUP)) {
+			if (!copy(0, master))
+				in_open = false;
+		}
+		if (!(pfd[0].revents & POLLIN))
+			continue;
+		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGWINCH && master >= 0) {
+			resize(master);
+		} else if (si.ssi_signo != SIGCHLD) {
+			kill(pid, (int)si.ssi_signo);
+			continue;
+		}
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+			if (w == pid) {
+				status = st;
+				done = 1;
+			}
+	}
+	/* drain what the container wrote last */
+	while (master >= 0) {
+		struct pollfd p = { .fd = master, .events = POLLIN };
+
+		if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN) || !copy(master, 1))
+			break;
+	}
+	if (restore)
+		tcsetattr(0, TCSANOW, &saved);
+	close(sfd);
+	sigprocmask(SIG_SETMASK, old, NULL);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* fg: stay in the foreground of a container process: forward signals, relay
+ * a pty, reap children, and turn the exit into a shell-style status. */
+#ifndef OCIBOX_FG_H
+#define OCIBOX_FG_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+/* Block the signals fg_wait() forwards (call before the child exists, so
+ * none is lost) and become a subreaper. The child must unblock them
+ * (proc_exec does). 0 or -1. */
+int fg_prepare(sigset_t *old);
+/* Wait for PID, forwarding signals to it. With MASTER >= 0, relay between
+ * our stdio and the pty (raw mode while it runs). Returns the exit status
+ * as a shell reports it: the code, or 128 + the signal. */
+int fg_wait(pid_t pid, int master, const sigset_t *old);
+
+#endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* hooks: run a stage's hooks with the container state on stdin.
+ * See runtime-spec config.md#posix-platform-hooks. */
+#ifndef OCIBOX_HOOKS_H
+#define OCIBOX_HOOKS_H
+
+#include "core/spec.h"
+
+/* Run every hook of STAGE in order with STATE_JSON on its stdin, each
+ * within its timeout. The first failure stops the stage: 0 or -1 with
+ * fail() naming the hook (`hooks.createRuntime[0] "/bin/x": exit status 1`).
+ * Callers of poststart/poststop turn a failure into a warning, as the spec
+ * says. */
+int hooks_run(const struct spec *s, enum spec_hook_stage stage,
+	      const char *state_json);
+
+#endif

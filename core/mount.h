@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* mount: the container's rootfs: mounts[], devices, pivot_root, masked and
+ * readonly paths. Every container-controlled path is resolved once inside
+ * the rootfs to an fd and acted on through it. See config.md#mounts. */
+#ifndef OCIBOX_MOUNT_H
+#define OCIBOX_MOUNT_H
+
+#include <stdbool.h>
+
+#include "core/spec.h"
+
+struct mount_ctx {
+	const struct spec *spec;
+	bool userns;     /* inside a new user namespace: bind devices, no mknod */
+	bool no_pivot;
+	bool cgroupns;   /* in a cgroup namespace: mount cgroupfs, do not bind */
+	int rootfd;      /* the rootfs (after its self bind), O_PATH */
+};
+
+/* Open PATH inside ROOTFD as if ROOTFD were "/" (symlinks cannot leave it;
+ * magic links refused) with FLAGS (O_PATH etc.). An fd or -1 (fail()s). */
+int mount_resolve(int rootfd, const char *path, int flags);
+/* Before pivot_root: propagation, rootfs bind, mounts[], devices. 0 or -1. */
+int mount_prepare(struct mount_ctx *mc);
+/* pivot_root (or MS_MOVE + chroot with no_pivot) into the rootfs. 0 or -1. */
+int mount_pivot(struct mount_ctx *mc);
+/* After pivot_root: maskedPaths, readonlyPaths, root.readonly. 0 or -1. */
+int mount_finish(struct mount_ctx *mc);
+/* Bind the pty slave at /dev/console (after pivot_root). 0 or -1. */
+int mount_console(int slave_fd);
+/* Write linux.sysctl through the container's /proc, verified to be procfs. */
+int mount_sysctl(const struct spec *s);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* ns: namespaces joined by path (setns) or created new, id maps, time offsets.
+ * See runtime-spec config-linux.md#namespaces. */
+#ifndef OCIBOX_NS_H
+#define OCIBOX_NS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "core/spec.h"
+
+struct ns_set {
+	int fd[SPEC_NS_COUNT];     /* joined namespace, or -1 */
+	int self[SPEC_NS_COUNT];   /* the runtime's own, to return to, or -1 */
+	int clone_flags;           /* CLONE_NEW* to create at clone time */
+	bool new_time;             /* time namespace: unshare in the child */
+	bool new_cgroup;           /* cgroup namespace: unshare in the child,
+				      after it joined its cgroup */
+};
+
+/* Open every path given in linux.namespaces and check it is a namespace of
+ * the stated type. No side effects. 0 or -1. */
+int ns_open(struct ns_set *ns, const struct spec_linux *lx);
+void ns_close(struct ns_set *ns);
+/* In the runtime, before clone: join the namespaces that only affect
+ * children or files (network, ipc, uts, cgroup, pid, time), remembering the
+ * runtime's own so that ns_restore() can go back after clone. 0 or -1. */
+int ns_join_early(struct ns_set *ns);
+int ns_restore(struct ns_set *ns);
+/* In the child: join user then mount namespaces given by path. 0 or -1. */
+int ns_join_late(struct ns_set *ns);
+/* Write PID's uid_map and gid_map from the spec (runtime side). 0 or -1. */
+int ns_write_idmaps(pid_t pid, const struct spec_linux *lx);
+/* In the child: unshare a new time namespace and write its offsets; the
+ * process enters it at execve. 0 or -1. */
+int ns_new_time(const struct spec_linux *lx);
+
+#endif

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/* proc: credentials and attributes of the container process. Order matters:
+ * caps survive setuid only with KEEPCAPS, ambient needs permitted and
+ * inheritable, and a seccomp profile without no_new_privs needs CAP_SYS_ADMIN. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/mount.h>
+
+#include "core/err.h"
+#include "core/proc.h"
+#include "core/seccomp.h"
+#include "core/util.h"
+
+extern char **environ;
+static int cap_last = 40;
+
+int proc_protect_exe(char **argv)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct statvfs sv;
+	int fd;
+
+	if (statvfs("/proc/self/exe", &sv) == 0 && (sv.f_flag & ST_RDONLY))
+		return 0;
+	fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe",
+			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (fd < 0) {
+		/* Linux < 5.2: no detached mounts; say so, once */
+		if (errno == ENOSYS) {
+			log_warn("cannot protect the runtime binary from "
+				 "overwriting (no open_tree): keep it on a "
+				 "read-only filesystem");
+			return 0;
+		}
+		return fail(errno, "open_tree '/proc/self/exe'");
+	}
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr,
+		    sizeof(attr)) < 0) {
+		close(fd);
+		return fail(errno, "make the runtime binary's mount read-only");
+	}
+	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+	close(fd);
+	return fail(errno, "re-execute the runtime from a read-only mount");
+}
+
+int proc_cap_last_init(void)
+{
+	AUTOFREE char *buf = NULL;
+	size_t len;
+	int64_t v;
+
+	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", &buf, &len) < 0)
+		return -1;
+	buf[strcspn(buf, "\n")] = '\0';
+	if (parse_i64(buf, 0, 63, &v) < 0)
+		return fail(0, "/proc/sys/kernel/cap_last_cap: '%s'", buf);
+	cap_last = (int)v;
+	return 0;
+}
+
+/* A cpu list "0-3,7" into a cpu_set_t. 0 or -1. */
+static int cpu_list(const char *s, cpu_set_t *set)
+{
+	int64_t a, b;
+	char *end;
+
+	CPU_ZERO(set);
+	while (*s) {
+		a = strtol(s, &end, 10);
+		if (end == s || a < 0 || a >= CPU_SETSIZE)
+			return -1;
+		b = a;
+		s = end;
+		if (*s == '-') {
+			b = strtol(s + 1, &end, 10);
+			if (end == s + 1 || b < a || b >= CPU_SETSIZE)
+				return -1;
+			s = end;
+		}
+		for (; a <= b; a++)
+			CPU_SET(a, set);
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return 0;
+}
+
+static int affinity(const char *list, const char *field)
+{
+	cpu_set_t set;
+
+	if (!list)
+		return 0;
+	if (cpu_list(list, &set) < 0)
+		return fail(0, "process.execCPUAffinity.%s: invalid cpu list \"%s\"",
+			    field, list);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return fail(errno, "process.execCPUAffinity.%s: sched_setaffinity",
+			    field);
+	return 0;
+}
+
+struct sched_attr_v1 {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+int proc_attrs(const struct spec_process *p, const struct spec_linux *lx)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_rlimits; i++) {
+		const struct spec_rlimit *r = &p->rlimits[i];
+		struct rlimit rl = { r->soft, r->hard };
+
+		if (setrlimit(r->resource, &rl) < 0) {
+			if (errno == EPERM)
+				return fail(errno, "process.rlimits: setrlimit "
+					    "%s (soft %llu, hard %llu; raising a "
+					    "hard limit needs CAP_SYS_RESOURCE)",
+					    r->type, (unsigned long long)r->soft,
+					    (unsigned long long)r->hard);
+			return fail(errno, "process.rlimits: setrlimit %s",
+				    r->type);
+		}
+	}
+	if (p->scheduler.set) {
+		struct sched_attr_v1 a = {
+			.size = sizeof(a),
+			.sched_policy = (uint32_t)p->scheduler.policy_no,
+			.sched_flags = p->scheduler.flags,
+			.sched_nice = p->scheduler.nice,
+			.sched_priority = (uint32_t)p->scheduler.priority,
+			.sched_runtime = p->scheduler.runtime,
+			.sched_deadline = p->scheduler.deadline,
+			.sched_period = p->scheduler.period,
+		};
+
+		if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
+			return fail(errno, "process.scheduler: sched_setattr %s",
+				    p->scheduler.policy);
+	}
+	if (p->io_priority.set &&
+	    syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0,
+		    (p->io_priority.class_no << 13) | p->io_priority.priority) < 0)
+		return fail(errno, "process.ioPriority: ioprio_set");
+	if (lx && lx->personality.set) {
+		unsigned long pers = lx->personality.domain;
+
+		if (personality(pers) < 0)
+			return fail(errno, "linux.personality: %s",
+				    lx->personality.domain_name);
+	}
+	return affinity(p->exec_cpu_affinity.initial, "initial");
+}
+
+int proc_keyring(bool no_keyring, const char *id)
+{
+	char name[64];
+
+	if (no_keyring)
+		return 0;
+	snprintf(name, sizeof(name), "_ses.%.40s", id);
+	/* KEYCTL_JOIN_SESSION_KEYRING; ENOSYS (no keys) and EPERM/EACCES
+	 * (keyring restricted) are not fatal, as in runc */
+	if (syscall(SYS_keyctl, 1, name) < 0 && errno != ENOSYS &&
+	    errno != EPERM && errno != EACCES && errno != EDQUOT)
+		return fail(errno, "join session keyring");
+	return 0;
+}
+
+static const char *env_get(const struct spec_process *p, const char *key)
+{
+	size_t i, n = strlen(key);
+
+	for (i = p->env.n; i-- > 0;)
+		if (strncmp(p->env.v[i], key, n) == 0 && p->env.v[i][n] == '=')
+			return p->env.v[i] + n + 1;
+	return NULL;
+}
+
+static bool executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       (st.st_mode & 0111);
+}
+
+int proc_find_exe(const struct spec_process *p, char out[PATH_MAX])
+{
+	const char *arg = p->args.v[0], *path, *s;
+	struct stat st;
+
+	if (strchr(arg, '/')) {
+		if (stat(arg, &st) < 0)
+			return fail(errno, "exec \"%s\"", arg);
+		if (S_ISDIR(st.st_mode))
+			return fail(EACCES, "exec \"%s\"", arg);
+		snprintf(out, PATH_MAX, "%s", arg);
+		return 0;
+	}
+	path = env_get(p, "PATH");
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (s = path; ; s += strcspn(s, ":") + 1) {
+		size_t n = strcspn(s, ":");
+
+		if (snprintf(out, PATH_MAX, "%.*s%s%s", (int)n, s, n ? "/" : "",
+			     arg) < PATH_MAX && executable(out))
+			return 0;
+		if (!s[n])
+			break;
+	}
+	return fail(0, "exec: \"%s\": executable file not found in $PATH", arg);
+}
+
+static int capset_all(const uint64_t *caps)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		d[i].effective = (uint32_t)(caps[SPEC_CAP_EFFECTIVE] >> (32 * i));
+		d[i].permitted = (uint32_t)(caps[SPEC_CAP_PERMITTED] >> (32 * i));
+		d[i].inheritable =
+			(uint32_t)(caps[SPEC_CAP_INHERITABLE] >> (32 * i));
+	}
+	if (syscall(SYS_capset, &h, d) < 0)
+		return fail(errno, "process.capabilities: capset");
+	return 0;
+}
+
+static int load_seccomp(const struct spec_seccomp *sc, int *notify_fd)
+{
+	if (!sc || !sc->set)
+		return 0;
+	return sc_load(sc, notify_fd);
+}
+
+int proc_identity(const struct spec_process *p, const struct spec_seccomp *sc,
+		  int *notify_fd)
+{
+	uint64_t caps[SPEC_CAP_SETS];
+	gid_t gids[256];
+	char cwd[PATH_MAX];
+	size_t i;
+	int c;
+
+	*notify_fd = -1;
+	if (p->has_caps) {
+		memcpy(caps, p->caps, sizeof(caps));
+		/* caps this kernel does not know are dropped, not an error */
+		for (i = 0; i < SPEC_CAP_SETS; i++)
+			if (cap_last < 63)
+				caps[i] &= (2ULL << cap_last) - 1;
+		for (c = 0; c <= cap_last; c++)
+			if (!(caps[SPEC_CAP_BOUNDING] & (1ULL << c)) &&
+			    prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 &&
+			    errno != EINVAL)
+				return fail(errno, "process.capabilities.bounding: "
+					    "drop %s", spec_cap_name[c] ?
+					    spec_cap_name[c] : "?");
+	}
+	/* cwd as root: it may not be reachable by the user later */
+	if (chdir(p->cwd) < 0)
+		return fail(errno, "process.cwd: chdir \"%s\"", p->cwd);
+	if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/')
+		return fail(errno ? errno : EACCES,
+			    "process.cwd \"%s\" is not inside the container", p->cwd);
+	if (p->user.n_additional_gids > ARRAY_SIZE(gids))
+		return fail(0, "process.user.additionalGids: more than %zu",
+			    ARRAY_SIZE(gids));
+	for (i = 0; i < p->user.n_additional_gids; i++)
+		gids[i] = p->user.additional_gids[i];
+	/* not setting groups would leak the runtime's into the container */
+	if (setgroups(p->user.n_additional_gids, gids) < 0 && errno != EPERM)
+		return fail(errno, "process.user.additionalGids: setgroups");
+	/* Without no_new_privs, seccomp needs CAP_SYS_ADMIN: load it while
+	 * we still have it. With it, load it as late as possible. */
+	if (!p->no_new_privileges && load_seccomp(sc, notify_fd) < 0)
+		return -1;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return fail(errno, "prctl PR_SET_KEEPCAPS");
+	if (setresgid(p->user.gid, p->user.gid, p->user.gid) < 0)
+		return fail(errno, "process.user.gid: setresgid %u", p->user.gid);
+	if (setresuid(p->user.uid, p->user.uid, p->user.uid) < 0)
+		return fail(errno, "process.user.uid: setresuid %u", p->user.uid);
+	if (p->has_caps) {
+		if (capset_all(caps) < 0)
+			return -1;
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+		    errno != EINVAL)
+			return fail(errno, "process.capabilities.ambient: clear");
+		for (c = 0; c <= cap_last; c++)
+			if ((caps[SPEC_CAP_AMBIENT] & (1ULL << c)) &&
+			    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+				return fail(errno, "process.capabilities.ambient: "
+					    "raise %s", spec_cap_name[c]);
+	} else if (p->user.uid != 0) {
+		/* no capabilities object: a non-root user gets none (as
+		 * setuid does without KEEPCAPS) */
+		static const uint64_t none[SPEC_CAP_SETS];
+
+		if (capset_all(none) < 0)
+			return -1;
+	}
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return fail(errno, "prctl PR_SET_KEEPCAPS");
+	if (p->no_new_privileges) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			return fail(errno, "process.noNewPrivileges");
+		if (load_seccomp(sc, notify_fd) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int proc_exec(const struct spec_process *p, const char *exe, int first_close)
+{
+	/* runc's default umask is 0022 */
+	umask(p->user.umask.set ? (mode_t)p->user.umask.v : 022);
+	if (affinity(p->exec_cpu_affinity.final, "final") < 0)
+		return -1;
+	if (fds_cloexec_from(first_close) < 0)
+		return -1;
+	/* the runtime may have blocked or ignored signals (run forwards
+	 * them): the program starts with a clean slate */
+	{
+		sigset_t none;
+		int sig;
+
+		for (sig = 1; sig < NSIG; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP)
+				signal(sig, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+	}
+	execve(exe, (char *const *)p->args.v, (char *const *)p->env.v);
+	return fail(errno, "exec \"%s\"", p->args.v[0]);
+}

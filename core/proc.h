@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* proc: the container process's own attributes, applied in the child just
+ * before execve; shared by create/run and exec (one implementation).
+ * See runtime-spec config.md#process. */
+#ifndef OCIBOX_PROC_H
+#define OCIBOX_PROC_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "core/spec.h"
+
+/* CVE-2019-5736: a container must never be able to write the runtime's
+ * binary through /proc/PID/exe. Unless the binary already sits on a
+ * read-only mount, re-execute ARGV once from a detached read-only bind mount
+ * of itself (open_tree + mount_setattr; no copy of the binary). Returns 0
+ * when protected (possibly after the re-exec), -1 on failure. */
+int proc_protect_exe(char **argv);
+/* Highest capability this kernel knows (/proc/sys/kernel/cap_last_cap);
+ * read it in the runtime, before pivot_root. 0 or -1. */
+int proc_cap_last_init(void);
+/* rlimits, scheduler, ioPriority, personality, the initial CPU affinity.
+ * 0 or -1 (messages name the field). */
+int proc_attrs(const struct spec_process *p, const struct spec_linux *lx);
+/* Join a new session keyring (unless NO_KEYRING). 0 or -1. */
+int proc_keyring(bool no_keyring, const char *id);
+/* Locate args[0] on the container's PATH. OUT gets the path to execve.
+ * Fails with `exec "X": no such file or directory` or
+ * `exec: "X": executable file not found in $PATH` (the words podman maps). */
+int proc_find_exe(const struct spec_process *p, char out[PATH_MAX]);
+/* Identity and privileges, in the order the kernel needs: bounding set,
+ * groups, gid, uid (keeping caps), capability sets, ambient, no_new_privs,
+ * and seccomp at the last point the runtime may still need privileges.
+ * *NOTIFY_FD gets a seccomp listener fd or -1. cwd is entered and checked.
+ * 0 or -1. */
+int proc_identity(const struct spec_process *p, const struct spec_seccomp *sc,
+		  int *notify_fd);
+/* umask, final CPU affinity, close-on-exec of all fds from FIRST_KEEP,
+ * then execve EXE. Returns only on failure (-1, fail()ed). */
+int proc_exec(const struct spec_process *p, const char *exe, int first_close);
+
+#endif
