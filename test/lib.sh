@@ -2,6 +2,7 @@
 #   testing "description" "shell command" "expected stdout"   (busybox/toybox style)
 #   testing_rc "description" EXPECTED_RC "shell command"        (exit status only)
 #   pass/fail/skip "description" [reason]
+# Commands run with eval in a subshell, so this file's functions work there.
 # Each test file gets a private temp dir $T, a private state root $ROOT, and
 # cleanup at exit of every container, mount and cgroup created under them.
 set -u
@@ -16,7 +17,7 @@ fail() { echo "FAIL: $TESTNAME: $1${2:+ ($2)}"; }
 skip() { echo "SKIP: $TESTNAME: $1: $2"; }
 
 testing() { # desc cmd expected
-	got=$(sh -c "$2" 2>"$T/stderr"); rc=$?
+	got=$(eval "$2" 2>"$T/stderr"); rc=$?
 	if [ "$got" = "$3" ]; then pass "$1"; else
 		fail "$1" "rc=$rc"
 		printf '    expected: %s\n    got:      %s\n    stderr:   %s\n' \
@@ -24,7 +25,7 @@ testing() { # desc cmd expected
 	fi
 }
 testing_rc() { # desc expected-rc cmd
-	sh -c "$3" >"$T/stdout" 2>"$T/stderr"; rc=$?
+	(eval "$3") >"$T/stdout" 2>"$T/stderr"; rc=$?
 	if [ "$rc" = "$2" ]; then pass "$1"; else
 		fail "$1" "expected status $2, got $rc"
 		printf '    stdout: %s\n    stderr: %s\n' "$(head -c 600 "$T/stdout")" \
@@ -35,6 +36,13 @@ testing_rc() { # desc expected-rc cmd
 contains() { grep -qF -- "$2" "$1"; }
 
 is_root() { [ "$(id -u)" = 0 ]; }
+# alive PID: the process exists and is not a zombie (this machine's init
+# reaps orphans only about once a second)
+alive() { [ -r "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^[ZX]'; }
+# status ID: the container's status
+status() { $O state "$1" 2>/dev/null | jq -r .status; }
+# ours_left: processes still running our binary with our root
+ours_left() { pgrep -f "^$OCIBOX --root $ROOT" | wc -l; }
 
 # mkrootfs DIR: a busybox rootfs with /probe
 mkrootfs() {

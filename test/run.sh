@@ -11,11 +11,12 @@ log=$(mktemp); trap 'rm -f "$log"' EXIT
 pat=${1:-}
 
 run() { # run NAME CMD...: its PASS/FAIL/SKIP lines; a crash or a silent failure is one FAIL
+	name=$1; shift
 	out=$("$@" 2>&1); rc=$?
 	printf '%s\n' "$out" | tee -a "$log" | grep -E '^(PASS|FAIL|SKIP):' || true
 	printf '%s\n' "$out" | grep -vE '^(PASS|FAIL|SKIP):' | sed 's/^/    /' | tail -n 30
 	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^FAIL:'; then
-		echo "FAIL: $1: exited with status $rc" | tee -a "$log"
+		echo "FAIL: $name: exited with status $rc" | tee -a "$log"
 	fi
 }
 

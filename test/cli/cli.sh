@@ -47,4 +47,4 @@ testing "check: names the bad namespace with its path" \
 	"$OCIBOX check --bundle $T/bad | grep -c 'linux.namespaces\[[0-9]*\].type'" "1"
 printf '{"ociVersion": "1.2.0",,}' > "$T/bad/config.json"
 testing "check: syntax errors carry line and column" \
-	"$OCIBOX check --bundle $T/bad | cut -d: -f1-3" "config.json:1:22"
+	"$OCIBOX check --bundle $T/bad | cut -d: -f1-3" "config.json:1:24"
