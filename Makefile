@@ -67,6 +67,14 @@ $(B)/test/probe: test/probe/probe.c | $(KINC)/.stamp
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
+$(B)/test/bench: test/bench/bench.c | $(KINC)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+bench: $(B)/.deps-test $(NAME) $(B)/test/bench
+	@sh third_party/deps.sh bench
+	@sh test/bench/run.sh $(BENCH_N)
+
 $(B)/.deps-test: third_party/deps.sh
 	@sh third_party/deps.sh build test
 	@mkdir -p $(B) && touch $@
@@ -102,5 +110,5 @@ install: $(NAME)
 clean:
 	rm -rf $(B) $(NAME)
 
-.PHONY: all test check size demo install clean
+.PHONY: all test check size demo bench install clean
 -include $(OBJ:.o=.d)

@@ -207,6 +207,16 @@ struct child {
 	int console;       /* connected console socket, or -1 */
 };
 
+static bool has_cgroup_mount(const struct spec *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_mounts; i++)
+		if (s->mounts[i].type && str_eq(s->mounts[i].type, "cgroup"))
+			return true;
+	return false;
+}
+
 static int child_setup(struct child *c)
 {
 	const struct spec *s = c->s;
@@ -234,7 +244,15 @@ static int child_setup(struct child *c)
 		return -1;
 	if (c->ns->new_time && ns_new_time(&s->linux) < 0)
 		return -1;
-	/* now that the runtime put us in our cgroup, it becomes our root */
+	/* now that the runtime put us in our cgroup, it becomes our root;
+	 * a user namespace will need the host paths to bind v1 hierarchies */
+	if (c->ns->new_cgroup && mc.userns && has_cgroup_mount(s)) {
+		size_t len;
+
+		if (read_file_at(AT_FDCWD, "/proc/self/cgroup", &mc.self_cgroup,
+				 &len) < 0)
+			return -1;
+	}
 	if (c->ns->new_cgroup && unshare(CLONE_NEWCGROUP) < 0)
 		return fail(errno, "create cgroup namespace");
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)

@@ -385,8 +385,10 @@ static int mount_one_cgroup(struct mount_ctx *mc, const struct spec_mount *m,
 	}
 	if (mount("tmpfs", fp, "tmpfs", base, "mode=755") < 0)
 		return fail(errno, "mount tmpfs on '%s'", m->destination);
-	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", &cg, &len) < 0 ||
-	    read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mi, &len) < 0)
+	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mi, &len) < 0)
+		return -1;
+	if (!mc->self_cgroup &&
+	    read_file_at(AT_FDCWD, "/proc/self/cgroup", &cg, &len) < 0)
 		return -1;
 	/* each cgroup mount: "... - cgroup cgroup rw,cpu" / "- cgroup2 ..." */
 	for (p = mi; p && *p; p = q) {
@@ -416,7 +418,8 @@ static int mount_one_cgroup(struct mount_ctx *mc, const struct spec_mount *m,
 		if (sub < 0)
 			return -1;
 		fdpath(subp, sub);
-		if (mc->cgroupns) {
+		/* v1 hierarchies cannot be mounted in a user namespace */
+		if (mc->cgroupns && (v2 || !mc->userns)) {
 			if (mount(v2 ? "cgroup2" : "cgroup", subp,
 				  v2 ? "cgroup2" : "cgroup", base | ro,
 				  v2 ? NULL : data) < 0)
@@ -424,7 +427,8 @@ static int mount_one_cgroup(struct mount_ctx *mc, const struct spec_mount *m,
 					    v2 ? "v2" : data, dst);
 			continue;
 		}
-		if (cgroup_line(cg, v2 ? NULL : data, src, sizeof(src), mnt) < 0)
+		if (cgroup_line(mc->self_cgroup ? mc->self_cgroup : cg,
+				v2 ? NULL : data, src, sizeof(src), mnt) < 0)
 			continue;
 		if (mount(src, subp, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return fail(errno, "bind cgroup '%s'", src);

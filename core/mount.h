@@ -14,6 +14,8 @@ struct mount_ctx {
 	bool userns;     /* inside a new user namespace: bind devices, no mknod */
 	bool no_pivot;
 	bool cgroupns;   /* in a cgroup namespace: mount cgroupfs, do not bind */
+	char *self_cgroup; /* /proc/self/cgroup read before the cgroup namespace
+			      was made (host paths for binds), or NULL */
 	int rootfd;      /* the rootfs (after its self bind), O_PATH */
 };
 
