@@ -8,10 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -31,6 +36,46 @@ static int status_field(const char *key)
 			fputs(v, stdout);
 		}
 	fclose(f);
+	return 0;
+}
+
+/* pty-recv SOCK: be the engine's end of --console-socket: accept one
+ * connection, take the pty master (SCM_RIGHTS) and its name, print the
+ * name, then copy the master to stdout until EOF/EIO. */
+static int pty_recv(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char name[256], cbuf[CMSG_SPACE(sizeof(int))], buf[4096];
+	struct iovec iov = { name, sizeof(name) - 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	int ls, s, master;
+	ssize_t n;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(ls, 1) < 0)
+		return perror("pty-recv: listen"), 1;
+	if ((s = accept(ls, NULL, NULL)) < 0)
+		return perror("pty-recv: accept"), 1;
+	if ((n = recvmsg(s, &mh, 0)) < 0)
+		return perror("pty-recv: recvmsg"), 1;
+	name[n] = '\0';
+	c = CMSG_FIRSTHDR(&mh);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return fprintf(stderr, "pty-recv: no fd\n"), 1;
+	memcpy(&master, CMSG_DATA(c), sizeof(int));
+	printf("%s\n", name);
+	fflush(stdout);
+	close(s);
+	close(ls);
+	while ((n = read(master, buf, sizeof(buf))) > 0)
+		if (write(1, buf, (size_t)n) != n)
+			return 1;
 	return 0;
 }
 
@@ -128,7 +173,69 @@ int main(int argc, char **argv)
 		printf("%s\n", fd < 0 ? strerror(errno) : "writable");
 		return fd >= 0;
 	}
+	if (!strcmp(cmd, "owner")) {          /* owner PATH: uid:gid */
+		struct stat st;
+
+		if (lstat(argv[2], &st) < 0)
+			return printf("%s\n", strerror(errno)), 1;
+		printf("%u:%u\n", (unsigned)st.st_uid, (unsigned)st.st_gid);
+		return 0;
+	}
+	if (!strcmp(cmd, "ro")) {             /* ro PATH: ro or rw (statvfs) */
+		struct statvfs sv;
+
+		if (statvfs(argv[2], &sv) < 0)
+			return printf("%s\n", strerror(errno)), 1;
+		printf("%s\n", sv.f_flag & ST_RDONLY ? "ro" : "rw");
+		return 0;
+	}
+	if (!strcmp(cmd, "create")) {         /* create PATH: ok or errno text */
+		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		printf("%s\n", fd < 0 ? strerror(errno) : "ok");
+		return fd < 0;
+	}
+	if (!strcmp(cmd, "sched")) {          /* policy number and nice */
+		errno = 0;
+		/* musl's sched_getscheduler is a stub: ask the kernel */
+		printf("%ld %d\n", syscall(SYS_sched_getscheduler, 0),
+		       getpriority(PRIO_PROCESS, 0));
+		return 0;
+	}
+	if (!strcmp(cmd, "ioprio")) {         /* class prio */
+		long v = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+
+		if (v < 0)
+			return perror("ioprio_get"), 1;
+		printf("%ld %ld\n", v >> 13, v & 0x1fff);
+		return 0;
+	}
+	if (!strcmp(cmd, "machine")) {        /* uname -m */
+		struct utsname u;
+
+		uname(&u);
+		printf("%s\n", u.machine);
+		return 0;
+	}
+	if (!strcmp(cmd, "keyring")) {        /* the session keyring's description */
+		char d[256];
+		long id = syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */,
+				  -3 /* KEY_SPEC_SESSION_KEYRING */, 0);
+		long n;
+
+		if (id < 0)
+			return printf("%s\n", strerror(errno)), 1;
+		n = syscall(SYS_keyctl, 6 /* DESCRIBE */, id, d, sizeof(d));
+		if (n < 0)
+			return printf("%s\n", strerror(errno)), 1;
+		/* "keyring;uid;gid;perm;NAME": print NAME */
+		printf("%s\n", strrchr(d, ';') ? strrchr(d, ';') + 1 : d);
+		return 0;
+	}
+	if (!strcmp(cmd, "pty-recv"))
+		return pty_recv(argc > 2 ? argv[2] : "console.sock");
 	fprintf(stderr, "usage: probe cap|status|fds|rlimit|open|umask|cwd|nnp|"
-		"ids|domain|stat|exe-write ...\n");
+		"ids|domain|stat|exe-write|owner|ro|create|sched|ioprio|"
+		"machine|keyring|pty-recv ...\n");
 	return 2;
 }
