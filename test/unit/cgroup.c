@@ -479,7 +479,7 @@ static void test_create_all(struct cgroup *cg)
 		snprintf(sched, sizeof(sched), "/sys/dev/block/%lld:%lld/queue/scheduler",
 			 (long long)thr[0].major, (long long)thr[0].minor);
 		bfq_disk = is_bfq(sched);
-		if (bfq_disk || v2io) {
+		if (bfq_disk) {
 			wdev[0] = (struct spec_weight_dev){ thr[0].major, thr[0].minor,
 							    { 300, true }, { 0, false } };
 			r.block_io.weight_device = wdev;
@@ -547,6 +547,11 @@ static void test_create_all(struct cgroup *cg)
 			snprintf(want, sizeof(want), "%lld:%lld rbps=1048576 wbps=max riops=max wiops=1048576",
 				 (long long)thr[0].major, (long long)thr[0].minor);
 			CHECK_NAMED(strstr(rd(cg, CG_BLKIO, "io.max"), want), "io.max has '%s'", want);
+			snprintf(want, sizeof(want), "%lld:%lld 300", (long long)thr[0].major,
+				 (long long)thr[0].minor);
+			if (bfq_disk)
+				CHECK_NAMED(strstr(rd(cg, CG_BLKIO, "io.bfq.weight"), want),
+					    "io.bfq.weight has '%s'", want);
 		}
 	} else if (cgroup_dir(cg, CG_BLKIO)) {
 		const char *wt = cg_exists_w(cg) ? "blkio.bfq.weight" : "blkio.weight";
@@ -941,6 +946,7 @@ static void test_clone_fd(void)
 		a.exit_signal = SIGCHLD;
 		a.cgroup = (uint64_t)fd;
 		if (pipe(p) == 0 && (pid = syscall(SYS_clone3, &a, sizeof(a))) == 0) {
+			close(p[1]);
 			if (read(p[0], &c, 1) < 0)
 				_exit(1);
 			_exit(0);
