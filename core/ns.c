@@ -42,7 +42,7 @@ int ns_open(struct ns_set *ns, const struct spec_linux *lx)
 {
 	int i, fd, type;
 
-	ns->clone_flags = 0;
+	ns->clone_flags = ns->late_flags = 0;
 	ns->new_time = false;
 	ns->new_cgroup = false;
 	for (i = 0; i < SPEC_NS_COUNT; i++)
@@ -76,6 +76,14 @@ int ns_open(struct ns_set *ns, const struct spec_linux *lx)
 			     spec_ns_name[i]);
 			goto fail;
 		}
+	}
+	/* Namespaces are owned by the user namespace of their creator: made
+	 * at clone, in ours, a joined user namespace's root could not use
+	 * them (sethostname, mounts, sysctl all fail with EPERM). Only the
+	 * pid namespace must come with clone (unshare moves children only). */
+	if (lx->ns[SPEC_NS_USER].present && lx->ns[SPEC_NS_USER].path) {
+		ns->late_flags = ns->clone_flags & ~CLONE_NEWPID;
+		ns->clone_flags &= CLONE_NEWPID;
 	}
 	return 0;
 fail:
@@ -125,12 +133,21 @@ int ns_restore(struct ns_set *ns)
 int ns_join_late(struct ns_set *ns)
 {
 	/* user first: it grants the capabilities the mount namespace needs */
-	if (ns->fd[SPEC_NS_USER] >= 0 &&
-	    setns(ns->fd[SPEC_NS_USER], CLONE_NEWUSER) < 0)
-		return fail(errno, "join user namespace");
+	if (ns->fd[SPEC_NS_USER] >= 0) {
+		if (setns(ns->fd[SPEC_NS_USER], CLONE_NEWUSER) < 0)
+			return fail(errno, "join user namespace");
+		/* our host ids are not mapped there: files we create would
+		 * fail (EOVERFLOW). Become its root, as for a new one. */
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			return fail(errno, "become root in the joined user "
+				    "namespace (is uid/gid 0 mapped?)");
+	}
 	if (ns->fd[SPEC_NS_MOUNT] >= 0 &&
 	    setns(ns->fd[SPEC_NS_MOUNT], CLONE_NEWNS) < 0)
 		return fail(errno, "join mount namespace");
+	if (ns->late_flags && unshare(ns->late_flags) < 0)
+		return fail(errno, "create namespaces in the joined user "
+			    "namespace");
 	return 0;
 }
 

@@ -13,6 +13,9 @@ struct ns_set {
 	int fd[SPEC_NS_COUNT];     /* joined namespace, or -1 */
 	int self[SPEC_NS_COUNT];   /* the runtime's own, to return to, or -1 */
 	int clone_flags;           /* CLONE_NEW* to create at clone time */
+	int late_flags;            /* CLONE_NEW* to unshare in the child once it
+				      joined a user namespace by path, so that
+				      they belong to that one */
 	bool new_time;             /* time namespace: unshare in the child */
 	bool new_cgroup;           /* cgroup namespace: unshare in the child,
 				      after it joined its cgroup */
@@ -27,7 +30,8 @@ void ns_close(struct ns_set *ns);
  * runtime's own so that ns_restore() can go back after clone. 0 or -1. */
 int ns_join_early(struct ns_set *ns);
 int ns_restore(struct ns_set *ns);
-/* In the child: join user then mount namespaces given by path. 0 or -1. */
+/* In the child: join user then mount namespaces given by path, then
+ * create the late_flags ones. 0 or -1. */
 int ns_join_late(struct ns_set *ns);
 /* Write PID's uid_map and gid_map from the spec (runtime side). 0 or -1. */
 int ns_write_idmaps(pid_t pid, const struct spec_linux *lx);
