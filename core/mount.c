@@ -154,12 +154,16 @@ int mount_resolve(int rootfd, const char *path, int flags)
 }
 
 /* Create PATH (directories, and a file at the end if FILE) inside the
- * rootfs where missing, then resolve it. An O_PATH fd or -1. */
-static int mkpath(int rootfd, const char *path, bool file)
+ * rootfs where missing, then resolve it. A symlink on the way (even one
+ * pointing nowhere) is followed inside the rootfs, as the kernel does with
+ * RESOLVE_IN_ROOT, and its target created there. An O_PATH fd or -1. */
+static int mkpath_links(int rootfd, const char *path, bool file, int *links)
 {
-	char parent[PATH_MAX];
+	char parent[PATH_MAX], name[NAME_MAX + 1], link[PATH_MAX];
 	const char *base;
 	AUTOCLOSE int pfd = -1;
+	struct stat st;
+	ssize_t n;
 	int fd;
 	size_t len;
 
@@ -172,25 +176,57 @@ static int mkpath(int rootfd, const char *path, bool file)
 	base = path + len;
 	while (base > path && base[-1] != '/')
 		base--;
-	if (base == path + len)
+	if (base == path + len || path + len - base > NAME_MAX)
 		return fail(EINVAL, "create '%s' in rootfs", path);
 	snprintf(parent, sizeof(parent), "%.*s", (int)(base - path), path);
-	pfd = parent[0] ? mkpath(rootfd, parent, false)
+	pfd = parent[0] ? mkpath_links(rootfd, parent, false, links)
 			: openat(rootfd, ".", O_PATH | O_CLOEXEC);
 	if (pfd < 0)
 		return -1;
-	snprintf(parent, sizeof(parent), "%.*s", (int)(path + len - base), base);
+	snprintf(name, sizeof(name), "%.*s", (int)(path + len - base), base);
 	if (file) {
-		fd = openat(pfd, parent, O_WRONLY | O_CREAT | O_EXCL |
+		fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL |
 			    O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd >= 0)
 			close(fd);
 	} else {
-		fd = mkdirat(pfd, parent, 0755);
+		fd = mkdirat(pfd, name, 0755);
+	}
+	if (fd < 0 && errno == EEXIST &&
+	    fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode)) {
+		/* a dangling symlink: create its target, inside the rootfs */
+		if (++*links > 40)
+			return fail(ELOOP, "create '%s' in rootfs", path);
+		n = readlinkat(pfd, name, link, sizeof(link) - 1);
+		if (n <= 0)
+			return fail(n < 0 ? errno : EINVAL, "readlink '%s'", path);
+		link[n] = '\0';
+		if (link[0] != '/') {
+			/* relative to the link's directory */
+			if (strlen(parent) + (size_t)n + 2 > sizeof(parent))
+				return fail(ENAMETOOLONG, "create '%s' in rootfs",
+					    path);
+			strcat(parent, "/");
+			strcat(parent, link);
+			snprintf(link, sizeof(link), "%s", parent);
+		}
+		fd = mkpath_links(rootfd, link, file, links);
+		if (fd < 0)
+			return -1;
+		close(fd);
+		return mount_resolve(rootfd, path, O_PATH);
 	}
 	if (fd < 0 && errno != EEXIST)
 		return fail(errno, "create '%s' in rootfs", path);
 	return mount_resolve(rootfd, path, O_PATH);
+}
+
+static int mkpath(int rootfd, const char *path, bool file)
+{
+	int links = 0;
+
+	return mkpath_links(rootfd, path, file, &links);
 }
 
 /* ---- mounts[] ---- */

@@ -173,6 +173,37 @@ int main(int argc, char **argv)
 		printf("%s\n", fd < 0 ? strerror(errno) : "writable");
 		return fd >= 0;
 	}
+	if (!strcmp(cmd, "exe-reopen")) {     /* CVE-2019-5736, the real way */
+		/* hold PID's exe (the runtime) by an O_PATH fd, wait until PID
+		 * exec'd something else (start), then reopen the held fd for
+		 * writing; retry while the binary is busy (a runtime process
+		 * still runs it). Prints "writable" or the errno text. */
+		char path[64];
+		struct stat held, now;
+		int fd, wfd = -1, i;
+
+		snprintf(path, sizeof(path), "/proc/%s/exe", argv[2]);
+		fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &held) < 0)
+			return printf("%s\n", strerror(errno)), 1;
+		printf("held\n");
+		fflush(stdout);
+		for (i = 0; i < 200; i++) {
+			if (stat(path, &now) < 0 || now.st_ino != held.st_ino ||
+			    now.st_dev != held.st_dev)
+				break;
+			usleep(50000);
+		}
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		for (i = 0; i < 100; i++) {
+			wfd = open(path, O_WRONLY | O_CLOEXEC);
+			if (wfd >= 0 || errno != ETXTBSY)
+				break;
+			usleep(50000);
+		}
+		printf("%s\n", wfd < 0 ? strerror(errno) : "writable");
+		return wfd >= 0;
+	}
 	if (!strcmp(cmd, "owner")) {          /* owner PATH: uid:gid */
 		struct stat st;
 
@@ -235,7 +266,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "pty-recv"))
 		return pty_recv(argc > 2 ? argv[2] : "console.sock");
 	fprintf(stderr, "usage: probe cap|status|fds|rlimit|open|umask|cwd|nnp|"
-		"ids|domain|stat|exe-write|owner|ro|create|sched|ioprio|"
+		"ids|domain|stat|exe-write|exe-reopen|owner|ro|create|sched|ioprio|"
 		"machine|keyring|pty-recv ...\n");
 	return 2;
 }
