@@ -865,9 +865,15 @@ int cgroup_kill(const struct cgroup *cg, int sig)
 	size_t n, i;
 
 	if (sig == SIGKILL && cg->v2 >= 0 && cg->h[cg->v2].dir[0] &&
-	    cg_exists(cg->h[cg->v2].dir, "cgroup.kill"))
-		return cg_write(cg->h[cg->v2].dir, "cgroup.kill", "1", NULL) < 0 &&
-		       err_last.no != ENOENT ? -1 : 0;
+	    cg_exists(cg->h[cg->v2].dir, "cgroup.kill")) {
+		if (cg_write(cg->h[cg->v2].dir, "cgroup.kill", "1", NULL) < 0 &&
+		    err_last.no != ENOENT)
+			return -1;
+		/* hybrid: a task frozen by the v1 freezer dies only once thawed */
+		if (cgroup_is_frozen(cg))
+			cgroup_freeze(cg, false);
+		return 0;
+	}
 	/* Frozen, the set of processes cannot change while we signal it. */
 	was_frozen = cgroup_is_frozen(cg);
 	if (!was_frozen && cg_hier(cg, CG_FREEZER)) {

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/* ps: the processes of a container, from its cgroup and /proc; no host ps(1)
+ * needed. --format json prints runc's array of pids; table prints ps -ef
+ * columns. As runc-ps(8), without passing options on to ps(1). */
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/cgroup.h"
+#include "core/err.h"
+#include "core/json.h"
+#include "core/main.h"
+#include "core/state.h"
+#include "core/util.h"
+
+static const char usage[] =
+	"usage: ocibox ps [--format table|json] ID\n"
+	"\n"
+	"List the processes of container ID (every process of its cgroup).\n"
+	"\n"
+	"  -f, --format FMT   table (default: UID PID PPID C STIME TTY TIME CMD)\n"
+	"                     or json (an array of host pids, as runc)\n";
+
+static long boot_time(void)
+{
+	AUTOFREE char *buf = NULL;
+	const char *p;
+	size_t len;
+
+	if (read_file_at(AT_FDCWD, "/proc/stat", &buf, &len) < 0 ||
+	    !(p = strstr(buf, "\nbtime ")))
+		return 0;
+	return atol(p + 7);
+}
+
+static void tty_name(char *out, size_t size, unsigned long nr)
+{
+	unsigned maj = (nr >> 8) & 0xfff, min = (nr & 0xff) | ((nr >> 12) & 0xfff00);
+
+	if (!nr)
+		snprintf(out, size, "?");
+	else if (maj >= 136 && maj <= 143)
+		snprintf(out, size, "pts/%u", (maj - 136) * 256 + min);
+	else if (maj == 4 && min < 64)
+		snprintf(out, size, "tty%u", min);
+	else
+		snprintf(out, size, "%u,%u", maj, min);
+}
+
+/* One ps -ef line; a process that exited meanwhile prints nothing. */
+static void row(pid_t pid, long btime)
+{
+	AUTOFREE char *stat = NULL, *status = NULL, *cmd = NULL;
+	char path[64], user[32], tty[16], stime[16], *p;
+	unsigned long tty_nr, ut, st;
+	unsigned long long start;
+	long hz = sysconf(_SC_CLK_TCK), uid = -1, t;
+	struct passwd *pw;
+	struct tm tm;
+	time_t now = time(NULL), at;
+	size_t len, i;
+	int ppid;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_file_at(AT_FDCWD, path, &stat, &len) < 0 || !(p = strrchr(stat, ')')))
+		return;
+	/* after "(comm)": state ppid pgrp session tty_nr ... utime(14) stime(15) ... starttime(22) */
+	if (sscanf(p + 2, "%*c %d %*d %*d %lu %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d "
+		   "%*d %*d %llu", &ppid, &tty_nr, &ut, &st, &start) != 5)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_file_at(AT_FDCWD, path, &status, &len) == 0 && (p = strstr(status, "\nUid:")))
+		uid = strtol(p + 5, NULL, 10);
+	if ((pw = getpwuid((uid_t)uid)))
+		snprintf(user, sizeof(user), "%s", pw->pw_name);
+	else
+		snprintf(user, sizeof(user), "%ld", uid);
+	tty_name(tty, sizeof(tty), tty_nr);
+	at = btime + (time_t)(start / hz);
+	localtime_r(&at, &tm);
+	strftime(stime, sizeof(stime), now - at < 86400 ? "%H:%M" : "%b%d", &tm);
+	t = (long)((ut + st) / hz);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	if (read_file_at(AT_FDCWD, path, &cmd, &len) < 0 || !len) {
+		/* a kernel thread or a zombie: [comm] as ps(1) */
+		free(cmd);
+		p = strchr(stat, '(');
+		cmd = xasprintf("[%.*s]", (int)(strrchr(stat, ')') - p - 1), p + 1);
+	} else {
+		for (i = 0; i + 1 < len; i++)
+			if (!cmd[i])
+				cmd[i] = ' ';
+	}
+	printf("%-8s %7d %7d  0 %5s %-8s %02ld:%02ld:%02ld %s\n", user, (int)pid, ppid, stime,
+	       tty, t / 3600, t / 60 % 60, t % 60, cmd);
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	return *(const pid_t *)a - *(const pid_t *)b;
+}
+
+int cmd_ps(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		GLOBAL_LONGOPTS,
+		{ "format", required_argument, NULL, 'f' },
+		{ 0 }
+	};
+	AUTOFREE pid_t *pids = NULL;
+	const char *format = "table";
+	struct state st;
+	struct cgroup cg;
+	size_t n, i;
+	long btime;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else
+			opt_common(c, optarg, usage);
+	}
+	if (!str_eq(format, "table") && !str_eq(format, "json"))
+		usage_error(usage, "--format: expected table or json");
+	if (optind == argc)
+		usage_error(usage, "expected a container id");
+	if (optind != argc - 1)
+		die_msg(0, "ps options are not supported (there is no ps(1) behind this); "
+			"use --format json");
+	if (state_open(&st, g.root, argv[optind]) < 0)
+		die();
+	if (!st.cgroup || cgroup_init_path(&cg, st.cgroup) < 0 || cgroup_pids(&cg, &pids, &n) < 0)
+		die();
+	state_fini(&st);
+	qsort(pids, n, sizeof(*pids), cmp_pid);
+	if (str_eq(format, "json")) {
+		struct jw w;
+
+		jw_init(&w);
+		jw_arr_begin(&w);
+		for (i = 0; i < n; i++)
+			jw_i64(&w, pids[i]);
+		jw_arr_end(&w);
+		printf("%.*s\n", (int)w.len, w.buf);
+		jw_fini(&w);
+		return 0;
+	}
+	btime = boot_time();
+	printf("%-8s %7s %7s  C %5s %-8s %8s %s\n", "UID", "PID", "PPID", "STIME", "TTY", "TIME",
+	       "CMD");
+	for (i = 0; i < n; i++)
+		row(pids[i], btime);
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* resume: thaw a paused container. As runc-resume(8). */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "core/cgroup.h"
+#include "core/err.h"
+#include "core/main.h"
+#include "core/state.h"
+#include "core/util.h"
+
+static const char usage[] =
+	"usage: ocibox resume ID\n"
+	"\n"
+	"Resume every process of the paused container ID.\n";
+
+int cmd_resume(int argc, char **argv)
+{
+	static const struct option opts[] = { GLOBAL_LONGOPTS, { 0 } };
+	struct state st;
+	struct cgroup cg;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1)
+		opt_common(c, optarg, usage);
+	if (optind != argc - 1)
+		usage_error(usage, "expected exactly one container id");
+	if (state_open(&st, g.root, argv[optind]) < 0)
+		die();
+	if (!str_eq(state_status(&st), "paused"))
+		die_msg(0, "container not paused");
+	if (!st.cgroup || cgroup_init_path(&cg, st.cgroup) < 0 ||
+	    cgroup_freeze(&cg, false) < 0)
+		die();
+	/* paused before start: exec.fifo is still there until start */
+	snprintf(st.status, sizeof(st.status), "%s",
+		 faccessat(st.dirfd, "exec.fifo", F_OK, 0) == 0 ? "created" : "running");
+	if (state_save(&st) < 0)
+		die();
+	state_fini(&st);
+	return 0;
+}
