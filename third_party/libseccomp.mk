@@ -36,7 +36,8 @@ SC_APTO  = -o Dir::Etc::sourcelist=$(SC_APT)/sources.list \
 CPPFLAGS += -isystem $(SC_OUT)/include
 LIBS     += $(SC_OUT)/lib/libseccomp.a
 
-$(B)/core/seccomp.o $(NAME): $(SC_STAMP)
+# Every object: ENABLE_SECCOMP changes with SECCOMP, which make does not track.
+$(OBJ) $(NAME): $(SC_STAMP)
 
 # deb-src entries derived from the system's deb entries: one-line
 # sources.list(.d/*.list) lines and deb822 .sources stanzas alike (URIs,
