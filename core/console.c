@@ -81,7 +81,7 @@ int console_recv_fd(int sock)
 	return fd_not_stdio(fd);
 }
 
-int console_setup(int sock, const struct spec_process *p)
+int console_setup(int sock, const struct spec_process *p, bool is_init)
 {
 	AUTOCLOSE int master = -1, slave = -1;
 	char name[64];
@@ -106,8 +106,15 @@ int console_setup(int sock, const struct spec_process *p)
 
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			return fail(errno, "process.consoleSize: set window size");
+	} else {
+		struct winsize ws;
+
+		/* run in the foreground: the program must not start on a 0x0
+		 * window before the runtime copies the caller's size over */
+		if (ioctl(0, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+			ioctl(slave, TIOCSWINSZ, &ws);
 	}
-	if (mount_console(slave) < 0)
+	if (is_init && mount_console(slave) < 0)
 		return -1;
 	if (console_send_fd(sock, master, name) < 0)
 		return -1;
