@@ -68,7 +68,7 @@ static void row(pid_t pid, long btime)
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if (read_file_at(AT_FDCWD, path, &stat, &len) < 0 || !(p = strrchr(stat, ')')))
 		return;
-	/* after "(comm)": state ppid pgrp session tty_nr ... utime(14) stime(15) ... starttime(22) */
+	/* after "(comm)": state ppid pgrp session tty_nr ... utime stime ... starttime */
 	if (sscanf(p + 2, "%*c %d %*d %*d %lu %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d "
 		   "%*d %*d %llu", &ppid, &tty_nr, &ut, &st, &start) != 5)
 		return;

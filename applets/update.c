@@ -107,24 +107,40 @@ int cmd_update(int argc, char **argv)
 		name = li >= 0 && li < (int)ARRAY_SIZE(opts) ? opts[li].name : "";
 		switch (c) {
 		case 'r': file = optarg; break;
-		case O_MEMORY: flags.memory.limit = (struct opt_i64){ size_arg(name, optarg), true }; break;
-		case O_SWAP: flags.memory.swap = (struct opt_i64){ size_arg(name, optarg), true }; break;
+		case O_MEMORY:
+			flags.memory.limit = (struct opt_i64){ size_arg(name, optarg), true };
+			break;
+		case O_SWAP:
+			flags.memory.swap = (struct opt_i64){ size_arg(name, optarg), true };
+			break;
 		case O_RESERVATION:
 			flags.memory.reservation = (struct opt_i64){ size_arg(name, optarg), true };
 			break;
-		case O_SHARES: flags.cpu.shares = (struct opt_u64){ int_arg(name, optarg, 0), true }; break;
-		case O_QUOTA: flags.cpu.quota = (struct opt_i64){ int_arg(name, optarg, -1), true }; break;
-		case O_PERIOD: flags.cpu.period = (struct opt_u64){ int_arg(name, optarg, 0), true }; break;
-		case O_BURST: flags.cpu.burst = (struct opt_u64){ int_arg(name, optarg, 0), true }; break;
+		case O_SHARES:
+			flags.cpu.shares = (struct opt_u64){ int_arg(name, optarg, 0), true };
+			break;
+		case O_QUOTA:
+			flags.cpu.quota = (struct opt_i64){ int_arg(name, optarg, -1), true };
+			break;
+		case O_PERIOD:
+			flags.cpu.period = (struct opt_u64){ int_arg(name, optarg, 0), true };
+			break;
+		case O_BURST:
+			flags.cpu.burst = (struct opt_u64){ int_arg(name, optarg, 0), true };
+			break;
 		case O_RT_RUNTIME:
-			flags.cpu.realtime_runtime = (struct opt_i64){ int_arg(name, optarg, -1), true };
+			flags.cpu.realtime_runtime =
+				(struct opt_i64){ int_arg(name, optarg, -1), true };
 			break;
 		case O_RT_PERIOD:
-			flags.cpu.realtime_period = (struct opt_u64){ int_arg(name, optarg, 0), true };
+			flags.cpu.realtime_period =
+				(struct opt_u64){ int_arg(name, optarg, 0), true };
 			break;
 		case O_CPUS: flags.cpu.cpus = optarg; break;
 		case O_MEMS: flags.cpu.mems = optarg; break;
-		case O_PIDS: flags.pids.limit = (struct opt_i64){ int_arg(name, optarg, -1), true }; break;
+		case O_PIDS:
+			flags.pids.limit = (struct opt_i64){ int_arg(name, optarg, -1), true };
+			break;
 		case O_BLKIO:
 			flags.block_io.weight = (struct opt_u64){ int_arg(name, optarg, 0), true };
 			if (flags.block_io.weight.v && (flags.block_io.weight.v < 10 ||

@@ -496,6 +496,18 @@ static int cpuset_copy_parent(const char *dir)
 	return 0;
 }
 
+/* True when the space-separated LIST has the word W ("cpu" is not "cpuset"). */
+static bool has_word(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	for (p = list; (p = strstr(p, w)); p += n)
+		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' ' || p[n] == '\n'))
+			return true;
+	return false;
+}
+
 /* v2: enable in DIR/cgroup.subtree_control every controller DIR has (as
  * runc, so that stats and later updates work). Controllers in NEED must
  * succeed; others may fail (no-internal-processes rule on a busy parent). */
@@ -518,10 +530,10 @@ static int enable_controllers(const char *dir, unsigned need)
 		for (c = 0; c < CG_CTL_COUNT; c++)
 			if (str_eq(word + 1, c == CG_BLKIO ? "io" : cgroup_ctl_name[c]))
 				bit = 1u << c;
-		if (strstr(on, word + 1))  /* names are not substrings of each other */
+		if (has_word(on, word + 1))
 			continue;
 		if (cg_write(dir, "cgroup.subtree_control", word, NULL) < 0 && (need & bit)) {
-			snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+			path_join(path, sizeof(path), dir, "cgroup.subtree_control");
 			return fail(err_last.no, "enable the %s controller: write '%s' to '%s'",
 				    word + 1, word, path);
 		}
@@ -696,7 +708,7 @@ int cgroup_create(struct cgroup *cg, const struct spec_resources *r)
 		for (c = 0; c < CG_CTL_COUNT; c++) {
 			if (!(need & cg->h[cg->v2].ctls & (1u << c)) || cg->ctl[c] != cg->v2)
 				continue;
-			if (!strstr(have, c == CG_BLKIO ? "io" : cgroup_ctl_name[c])) {
+			if (!has_word(have, c == CG_BLKIO ? "io" : cgroup_ctl_name[c])) {
 				fail(0, "the %s controller is not enabled in '%s' (a parent "
 				     "cgroup has processes or does not delegate it)",
 				     cgroup_ctl_name[c], cg->h[cg->v2].dir);

@@ -178,7 +178,8 @@ int cgroup_check(const struct cgroup *cg, const struct spec_resources *r,
 		char path[128];
 		uint64_t kb = page_kb(r->hugepage_limits[i].page_size);
 
-		snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB", kb);
+		snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB",
+			 kb);
 		if (!kb || access(path, F_OK) < 0)
 			PROBLEM("hugepageLimits: page size '%s' not available on this host",
 				r->hugepage_limits[i].page_size);
@@ -234,9 +235,21 @@ static int check_usage(const char *dir, const char *file, int64_t limit)
 	if (limit <= 0 || read_u64(dir, file, &cur) < 0)
 		return 0;
 	if (cur > (uint64_t)limit)
-		return fail(0, "linux.resources.memory.limit: %" PRId64 " is below the current "
-			    "usage %" PRIu64 " ('%s/%s'; checkBeforeUpdate)", limit, cur, dir, file);
+		return fail(0,
+			    "linux.resources.memory.limit: %" PRId64 " is below the current "
+			    "usage %" PRIu64 " ('%s/%s'; checkBeforeUpdate)",
+			    limit, cur, dir, file);
 	return 0;
+}
+
+static int set_limit(const char *d, int64_t v)
+{
+	return wr(d, "memory.limit_in_bytes", "memory.limit", "%" PRId64, v);
+}
+
+static int set_memsw(const char *d, int64_t v)
+{
+	return wr(d, "memory.memsw.limit_in_bytes", "memory.swap", "%" PRId64, v);
 }
 
 static int memory_v1(const char *d, const struct spec_resources *r, bool update)
@@ -245,7 +258,8 @@ static int memory_v1(const char *d, const struct spec_resources *r, bool update)
 	int64_t swap = r->memory.swap.set ? r->memory.swap.v : 0;
 	uint64_t cur = 0;
 
-	if (update && r->memory.check_before_update.v && check_usage(d, "memory.usage_in_bytes", limit) < 0)
+	if (update && r->memory.check_before_update.v &&
+	    check_usage(d, "memory.usage_in_bytes", limit) < 0)
 		return -1;
 	/* runc: unlimited memory without a swap value means unlimited swap. */
 	if (limit == -1 && !swap && cg_exists(d, "memory.memsw.limit_in_bytes"))
@@ -255,15 +269,12 @@ static int memory_v1(const char *d, const struct spec_resources *r, bool update)
 		if (read_u64(d, "memory.limit_in_bytes", &cur) < 0)
 			return fail_ctx("linux.resources.memory.limit");
 		if (swap == -1 || cur < (uint64_t)swap) {
-			if (wr(d, "memory.memsw.limit_in_bytes", "memory.swap", "%" PRId64, swap) < 0 ||
-			    wr(d, "memory.limit_in_bytes", "memory.limit", "%" PRId64, limit) < 0)
+			if (set_memsw(d, swap) < 0 || set_limit(d, limit) < 0)
 				return -1;
-		} else if (wr(d, "memory.limit_in_bytes", "memory.limit", "%" PRId64, limit) < 0 ||
-			   wr(d, "memory.memsw.limit_in_bytes", "memory.swap", "%" PRId64, swap) < 0) {
+		} else if (set_limit(d, limit) < 0 || set_memsw(d, swap) < 0) {
 			return -1;
 		}
-	} else if ((limit && wr(d, "memory.limit_in_bytes", "memory.limit", "%" PRId64, limit) < 0) ||
-		   (swap && wr(d, "memory.memsw.limit_in_bytes", "memory.swap", "%" PRId64, swap) < 0)) {
+	} else if ((limit && set_limit(d, limit) < 0) || (swap && set_memsw(d, swap) < 0)) {
 		return -1;
 	}
 	if (r->memory.reservation.set && wr(d, "memory.soft_limit_in_bytes",
@@ -328,7 +339,8 @@ static int memory_v2(const char *d, const struct spec_resources *r, bool update)
 	int64_t limit = r->memory.limit.set ? r->memory.limit.v : 0;
 	int64_t swap = r->memory.swap.set ? r->memory.swap.v : 0, sw = 0;
 
-	if (update && r->memory.check_before_update.v && check_usage(d, "memory.current", limit) < 0)
+	if (update && r->memory.check_before_update.v &&
+	    check_usage(d, "memory.current", limit) < 0)
 		return -1;
 	if (swap_v2(swap, limit, &sw) < 0)
 		return -1;
@@ -348,7 +360,8 @@ static int memory_v2(const char *d, const struct spec_resources *r, bool update)
 
 static int cpu_v1(const char *d, const struct spec_resources *r)
 {
-	bool quota = r->cpu.quota.set && r->cpu.quota.v, period = r->cpu.period.set && r->cpu.period.v;
+	bool quota = r->cpu.quota.set && r->cpu.quota.v,
+	     period = r->cpu.period.set && r->cpu.period.v;
 	bool period_pending = false;
 
 	if (r->cpu.shares.set && r->cpu.shares.v) {
@@ -358,8 +371,10 @@ static int cpu_v1(const char *d, const struct spec_resources *r)
 			return -1;
 		/* The kernel clamps silently to 2..262144; say so, as runc. */
 		if (read_u64(d, "cpu.shares", &got) == 0 && got != r->cpu.shares.v)
-			return fail(0, "linux.resources.cpu.shares: %" PRIu64 " is out of range: the "
-				    "kernel set %" PRIu64, r->cpu.shares.v, got);
+			return fail(0,
+				    "linux.resources.cpu.shares: %" PRIu64 " is out of range: the "
+				    "kernel set %" PRIu64,
+				    r->cpu.shares.v, got);
 	}
 	/* A smaller period can be refused (EINVAL) until the new quota is in. */
 	if (period && wr(d, "cpu.cfs_period_us", "cpu.period", "%" PRIu64, r->cpu.period.v) < 0) {
@@ -376,7 +391,8 @@ static int cpu_v1(const char *d, const struct spec_resources *r)
 				   r->cpu.burst.v) < 0)
 		return -1;
 	if (r->cpu.realtime_period.set && r->cpu.realtime_period.v &&
-	    wr(d, "cpu.rt_period_us", "cpu.realtimePeriod", "%" PRIu64, r->cpu.realtime_period.v) < 0)
+	    wr(d, "cpu.rt_period_us", "cpu.realtimePeriod", "%" PRIu64,
+	       r->cpu.realtime_period.v) < 0)
 		return -1;
 	if (r->cpu.realtime_runtime.set && r->cpu.realtime_runtime.v &&
 	    wr(d, "cpu.rt_runtime_us", "cpu.realtimeRuntime", "%" PRId64,
@@ -389,11 +405,13 @@ static int cpu_v1(const char *d, const struct spec_resources *r)
 
 static int cpu_v2(const char *d, const struct spec_resources *r)
 {
-	bool quota = r->cpu.quota.set && r->cpu.quota.v, period = r->cpu.period.set && r->cpu.period.v;
+	bool quota = r->cpu.quota.set && r->cpu.quota.v,
+	     period = r->cpu.period.set && r->cpu.period.v;
 
 	if (r->cpu.shares.set && r->cpu.shares.v) {
-		uint64_t s = r->cpu.shares.v < 2 ? 2 : r->cpu.shares.v > 262144 ? 262144 : r->cpu.shares.v;
+		uint64_t s = r->cpu.shares.v;
 
+		s = s < 2 ? 2 : s > 262144 ? 262144 : s;
 		if (wr(d, "cpu.weight", "cpu.shares", "%" PRIu64,
 		       1 + ((s - 2) * 9999) / 262142) < 0)
 			return -1;
@@ -408,7 +426,8 @@ static int cpu_v2(const char *d, const struct spec_resources *r)
 			sscanf(cur, "%31s %" SCNu64, q, &p);
 		}
 		if (quota)
-			snprintf(q, sizeof(q), r->cpu.quota.v > 0 ? "%" PRId64 : "max", r->cpu.quota.v);
+			snprintf(q, sizeof(q), r->cpu.quota.v > 0 ? "%" PRId64 : "max",
+				 r->cpu.quota.v);
 		if (period)
 			p = r->cpu.period.v;
 		if (wr(d, "cpu.max", quota ? "cpu.quota" : "cpu.period", "%s %" PRIu64, q, p) < 0)
@@ -427,10 +446,14 @@ static const struct throttle {
 } throttles[] = {
 #define T(f, v1, v2, m) { f, v1, v2, offsetof(struct spec_resources, block_io.m), \
 	offsetof(struct spec_resources, block_io.n_##m) }
-	T("blockIO.throttleReadBpsDevice", "blkio.throttle.read_bps_device", "rbps", throttle_read_bps),
-	T("blockIO.throttleWriteBpsDevice", "blkio.throttle.write_bps_device", "wbps", throttle_write_bps),
-	T("blockIO.throttleReadIOPSDevice", "blkio.throttle.read_iops_device", "riops", throttle_read_iops),
-	T("blockIO.throttleWriteIOPSDevice", "blkio.throttle.write_iops_device", "wiops", throttle_write_iops),
+	T("blockIO.throttleReadBpsDevice", "blkio.throttle.read_bps_device", "rbps",
+	  throttle_read_bps),
+	T("blockIO.throttleWriteBpsDevice", "blkio.throttle.write_bps_device", "wbps",
+	  throttle_write_bps),
+	T("blockIO.throttleReadIOPSDevice", "blkio.throttle.read_iops_device", "riops",
+	  throttle_read_iops),
+	T("blockIO.throttleWriteIOPSDevice", "blkio.throttle.write_iops_device", "wiops",
+	  throttle_write_iops),
 #undef T
 };
 
@@ -442,7 +465,8 @@ static int blkio(const char *d, bool v2, const struct spec_resources *r)
 
 	/* BFQ takes the v1 weight range as is; v2 io.weight is 1..10000. */
 	bfq = cg_exists(d, v2 ? "io.bfq.weight" : "blkio.bfq.weight");
-	wfile = v2 ? (bfq ? "io.bfq.weight" : "io.weight") : (bfq ? "blkio.bfq.weight" : "blkio.weight");
+	wfile = v2 ? (bfq ? "io.bfq.weight" : "io.weight")
+		   : (bfq ? "blkio.bfq.weight" : "blkio.weight");
 	wdfile = v2 ? wfile : bfq ? "blkio.bfq.weight_device" : "blkio.weight_device";
 #define CONV(w) (v2 && !bfq ? 1 + ((w) - 10) * 9999 / 990 : (w))
 	if (r->block_io.weight.set && r->block_io.weight.v &&
@@ -476,8 +500,9 @@ static int blkio(const char *d, bool v2, const struct spec_resources *r)
 				rc = wr(d, t->v1, t->field, "%" PRId64 ":%" PRId64 " %" PRIu64,
 					v[i].major, v[i].minor, v[i].rate);
 			else if (v[i].rate)
-				rc = wr(d, "io.max", t->field, "%" PRId64 ":%" PRId64 " %s=%" PRIu64,
-					v[i].major, v[i].minor, t->v2, v[i].rate);
+				rc = wr(d, "io.max", t->field,
+					"%" PRId64 ":%" PRId64 " %s=%" PRIu64, v[i].major,
+					v[i].minor, t->v2, v[i].rate);
 			else
 				rc = wr(d, "io.max", t->field, "%" PRId64 ":%" PRId64 " %s=max",
 					v[i].major, v[i].minor, t->v2);
@@ -551,8 +576,10 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *r, bool updat
 	if (cpu_set(r) && (h = cg_hier(cg, CG_CPU)) &&
 	    (h->v2 ? cpu_v2(h->dir, r) : cpu_v1(h->dir, r)) < 0)
 		return -1;
+	/* runtime-spec: -1 is unlimited; 0 too, as runc and crun read it */
 	if (r->pids.limit.set && (h = cg_hier(cg, CG_PIDS)) &&
-	    wr_max(h->dir, "pids.max", "pids.limit", r->pids.limit.v > 0 ? r->pids.limit.v : -1) < 0)
+	    wr_max(h->dir, "pids.max", "pids.limit",
+		   r->pids.limit.v > 0 ? r->pids.limit.v : -1) < 0)
 		return -1;
 	if (blkio_set(r) && (h = cg_hier(cg, CG_BLKIO)) && blkio(h->dir, h->v2, r) < 0)
 		return -1;
@@ -578,9 +605,11 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *r, bool updat
 
 		n = snprintf(val, sizeof(val), "%s", d->device);
 		if (d->hca_handles.set)
-			n += snprintf(val + n, sizeof(val) - n, " hca_handle=%" PRIu64, d->hca_handles.v);
+			n += snprintf(val + n, sizeof(val) - n, " hca_handle=%" PRIu64,
+				      d->hca_handles.v);
 		if (d->hca_objects.set)
-			snprintf(val + n, sizeof(val) - n, " hca_object=%" PRIu64, d->hca_objects.v);
+			snprintf(val + n, sizeof(val) - n, " hca_object=%" PRIu64,
+				 d->hca_objects.v);
 		if (cg_write(h->dir, "rdma.max", val, "rdma") < 0)
 			return -1;
 	}
@@ -670,8 +699,8 @@ static void stats_cpu(struct jw *w, const struct cgroup *cg)
 		jw_key(w, "throttling");
 		jw_obj_begin(w);
 		key_u64(w, "periods", kv_u64(cs, "nr_periods"), false);
-		key_u64(w, "throttled_periods", kv_u64(cs, "nr_throttled"), false);
-		key_u64(w, "throttled_time", cpu->v2 ? kv_u64(cs, "throttled_usec") * 1000 :
+		key_u64(w, "throttledPeriods", kv_u64(cs, "nr_throttled"), false);
+		key_u64(w, "throttledTime", cpu->v2 ? kv_u64(cs, "throttled_usec") * 1000 :
 			kv_u64(cs, "throttled_time"), false);
 		jw_obj_end(w);
 	}
@@ -714,14 +743,16 @@ static void stats_memory(struct jw *w, const struct cgroup *cg)
 	jw_obj_begin(w);
 	key_u64(w, "cache", kv_u64(stat, h->v2 ? "file" : "cache"), false);
 	if (h->v2) {
-		uint64_t cur = file_u64(d, "memory.current"), sw = file_u64(d, "memory.swap.current");
+		uint64_t cur = file_u64(d, "memory.current"),
+			 sw = file_u64(d, "memory.swap.current");
 		uint64_t lim = limit_u64(d, "memory.max"), swl = limit_u64(d, "memory.swap.max");
 
 		cg_read(d, "memory.events", &events);
 		mem_entry(w, "usage", lim, cur, file_u64(d, "memory.peak"), kv_u64(events, "max"));
 		/* v1 reports memory+swap: add them up for compatibility (runc). */
-		mem_entry(w, "swap", swl == UINT64_MAX || lim == UINT64_MAX ? UINT64_MAX : swl + lim,
-			  sw + cur, 0, 0);
+		mem_entry(w, "swap",
+			  swl == UINT64_MAX || lim == UINT64_MAX ? UINT64_MAX : swl + lim, sw + cur,
+			  0, 0);
 	} else {
 		mem_entry(w, "usage", limit_u64(d, "memory.limit_in_bytes"),
 			  file_u64(d, "memory.usage_in_bytes"),
@@ -842,7 +873,8 @@ static void stats_hugetlb(struct jw *w, const struct cgroup *cg)
 			snprintf(size, sizeof(size), "%luKB", kb);
 		jw_key(w, size);
 		jw_obj_begin(w);
-		snprintf(file, sizeof(file), h->v2 ? "hugetlb.%s.current" : "hugetlb.%s.usage_in_bytes", size);
+		snprintf(file, sizeof(file),
+			 h->v2 ? "hugetlb.%s.current" : "hugetlb.%s.usage_in_bytes", size);
 		key_u64(w, "usage", file_u64(h->dir, file), false);
 		if (!h->v2) {
 			snprintf(file, sizeof(file), "hugetlb.%s.max_usage_in_bytes", size);

@@ -406,7 +406,8 @@ static void test_paths(void)
 	{
 		const char *d = cgroup_dir(&cg, is_v2(&cg, CG_CPUACCT) ? CG_CPUACCT :
 					   cgroup_dir(&cg, CG_MEMORY) ? CG_MEMORY : CG_CPU);
-		CHECK_NAMED(d && own[0] && strstr(d, own) && str_eq(d + strlen(d) - strlen(own), own),
+		CHECK_NAMED(d && own[0] && strstr(d, own) &&
+				    str_eq(d + strlen(d) - strlen(own), own),
 			    "relative path is below the runtime's own cgroup (%s)", own);
 	}
 	CHECK_NAMED(cgroup_init_path(&cg2, cgroup_path(&cg)) == 0 &&
@@ -457,11 +458,13 @@ static void test_create_all(struct cgroup *cg)
 	v2cpu = is_v2(cg, CG_CPU);
 	v2io = is_v2(cg, CG_BLKIO);
 	fill_all(&r, v2cpu);
-	if (!v2cpu && cg->ctl[CG_CPU] >= 0 && access("/sys/fs/cgroup/cpu/cpu.rt_runtime_us", F_OK) == 0) {
+	if (!v2cpu && cg->ctl[CG_CPU] >= 0 &&
+	    access("/sys/fs/cgroup/cpu/cpu.rt_runtime_us", F_OK) == 0) {
 		char d[PATH_MAX];
 
 		/* A child's realtime budget comes out of its parent's. */
-		snprintf(d, sizeof(d), "%s%s/cpu.rt_runtime_us", top.h[top.ctl[CG_CPU]].mnt, prefix);
+		snprintf(d, sizeof(d), "%s%s/cpu.rt_runtime_us", top.h[top.ctl[CG_CPU]].mnt,
+			 prefix);
 		CHECK_NAMED(write_file_at(AT_FDCWD, d, "20000") == 0, "prefix gets an rt budget");
 		r.cpu.realtime_period = (struct opt_u64){ 1000000, true };
 		r.cpu.realtime_runtime = (struct opt_i64){ 10000, true };
@@ -486,7 +489,8 @@ static void test_create_all(struct cgroup *cg)
 			r.block_io.n_weight_device = 1;
 		}
 	}
-	if (cgroup_dir(cg, CG_HUGETLB) && access("/sys/kernel/mm/hugepages/hugepages-2048kB", F_OK) == 0) {
+	if (cgroup_dir(cg, CG_HUGETLB) &&
+	    access("/sys/kernel/mm/hugepages/hugepages-2048kB", F_OK) == 0) {
 		r.hugepage_limits = huge;
 		r.n_hugepage_limits = 1;
 	}
@@ -518,7 +522,8 @@ static void test_create_all(struct cgroup *cg)
 	}
 	/* cpu */
 	if (v2cpu) {
-		CHECK_NAMED(rd_eq(cg, CG_CPU, "cpu.weight", "20"), "cpu.weight from shares 512 = 20");
+		CHECK_NAMED(rd_eq(cg, CG_CPU, "cpu.weight", "20"),
+			    "cpu.weight from shares 512 = 20");
 		CHECK(rd_eq(cg, CG_CPU, "cpu.max", "50000 100000"));
 		CHECK(rd_eq(cg, CG_CPU, "cpu.max.burst", "1000"));
 		CHECK(rd_eq(cg, CG_CPU, "cpu.idle", "0"));
@@ -538,15 +543,20 @@ static void test_create_all(struct cgroup *cg)
 	CHECK(rd_eq(cg, CG_PIDS, "pids.max", "64"));
 	/* blkio / io */
 	if (v2io) {
-		const char *wf = access(strcat(strcpy(want, cgroup_dir(cg, CG_BLKIO)), "/io.bfq.weight"),
-					F_OK) == 0 ? "io.bfq.weight" : "io.weight";
+		const char *wf = "io.weight";
+
+		snprintf(want, sizeof(want), "%s/io.bfq.weight", cgroup_dir(cg, CG_BLKIO));
+		if (access(want, F_OK) == 0)
+			wf = "io.bfq.weight";
 
 		CHECK_NAMED(strstr(rd(cg, CG_BLKIO, wf), str_eq(wf, "io.weight") ? "default 1920" :
 				   "default 200"), "%s from blkio weight 200", wf);
 		if (disk) {
-			snprintf(want, sizeof(want), "%lld:%lld rbps=1048576 wbps=max riops=max wiops=1048576",
+			snprintf(want, sizeof(want),
+				 "%lld:%lld rbps=1048576 wbps=max riops=max wiops=1048576",
 				 (long long)thr[0].major, (long long)thr[0].minor);
-			CHECK_NAMED(strstr(rd(cg, CG_BLKIO, "io.max"), want), "io.max has '%s'", want);
+			CHECK_NAMED(strstr(rd(cg, CG_BLKIO, "io.max"), want), "io.max has '%s'",
+				    want);
 			snprintf(want, sizeof(want), "%lld:%lld 300", (long long)thr[0].major,
 				 (long long)thr[0].minor);
 			if (bfq_disk)
@@ -577,7 +587,8 @@ static void test_create_all(struct cgroup *cg)
 		CHECK(rd_eq(cg, CG_HUGETLB, v2h ? "hugetlb.2MB.max" : "hugetlb.2MB.limit_in_bytes",
 			    "4194304"));
 		if (cg->layout == CGROUP_HYBRID)
-			CHECK_NAMED(v2h && has_prefix(cgroup_dir(cg, CG_HUGETLB), cg->h[cg->v2].mnt),
+			CHECK_NAMED(v2h && has_prefix(cgroup_dir(cg, CG_HUGETLB),
+						      cg->h[cg->v2].mnt),
 				    "hybrid: hugepageLimits go to the cgroup2 mount %s",
 				    cg->h[cg->v2].mnt);
 	} else {
@@ -624,7 +635,8 @@ static void test_check(const struct cgroup *cg)
 		msg[0] = '\0';
 		r.rdma = &rdma;
 		r.n_rdma = 1;
-		CHECK_NAMED(cgroup_check(cg, &r, problems_cb, msg) == 1 && strstr(msg, "rdma"), "%s", msg);
+		CHECK_NAMED(cgroup_check(cg, &r, problems_cb, msg) == 1 && strstr(msg, "rdma"),
+			    "%s", msg);
 		memset(&r, 0, sizeof(r));
 	}
 	if (cg->layout == CGROUP_HYBRID || cg->layout == CGROUP_V1) {
@@ -639,8 +651,8 @@ static void test_check(const struct cgroup *cg)
 		msg[0] = '\0';
 		r.cpu.realtime_runtime = (struct opt_i64){ 1000, true };
 		r.memory.swappiness = (struct opt_u64){ 1, true };
-		CHECK_NAMED(cgroup_check(cg, &r, problems_cb, msg) == 2, "v2: realtime and swappiness "
-			    "refused: %s", msg);
+		CHECK_NAMED(cgroup_check(cg, &r, problems_cb, msg) == 2,
+			    "v2: realtime and swappiness refused: %s", msg);
 		memset(&r, 0, sizeof(r));
 	}
 	{
@@ -667,7 +679,8 @@ static void test_failure_undo(void)
 	r.memory.swap = (struct opt_i64){ 32 << 20, true };
 	snprintf(path, sizeof(path), "%s/bad/deeper", prefix);
 	CHECK(cgroup_init(&cg, path, NULL) == 0);
-	CHECK_NAMED(cgroup_create(&cg, &r) < 0 && strstr(err_last.msg, "linux.resources.memory.swap"),
+	CHECK_NAMED(cgroup_create(&cg, &r) < 0 &&
+			    strstr(err_last.msg, "linux.resources.memory.swap"),
 		    "a value the kernel refuses names the field: %s", err_last.msg);
 	for (i = 0; i < cg.n; i++) {
 		snprintf(path, sizeof(path), "%s%s/bad", cg.h[i].mnt, prefix);
@@ -715,8 +728,8 @@ static void test_pids(void)
 		return;
 	pid = spawn(&cg, do_forkbomb, NULL);
 	st = wait_status(pid);
-	CHECK_NAMED(WIFEXITED(st) && WEXITSTATUS(st) == 0, "pids.max 8 stops a fork loop with EAGAIN "
-		    "(status %#x)", st);
+	CHECK_NAMED(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "pids.max 8 stops a fork loop with EAGAIN (status %#x)", st);
 	CHECK_NAMED(cgroup_pids(&cg, &pids, &n) == 0 && n >= 5 && n <= 8,
 		    "cgroup_pids lists the %zu forked children", n);
 	free(pids);
@@ -839,7 +852,8 @@ static void test_devices(void)
 	st = wait_status(pid);
 	CHECK_NAMED(WIFEXITED(st) && WEXITSTATUS(st) == 0, "deny c 1:3: /dev/null refused (EPERM), "
 		    "/dev/zero opens (status %#x)", st);
-	CHECK_NAMED(open("/dev/null", O_RDONLY | O_CLOEXEC) >= 0, "outside the cgroup /dev/null opens");
+	CHECK_NAMED(open("/dev/null", O_RDONLY | O_CLOEXEC) >= 0,
+		    "outside the cgroup /dev/null opens");
 
 	/* an allow-list, changed by cgroup_update (replaces the BPF program) */
 	memset(&r, 0, sizeof(r));
@@ -911,8 +925,9 @@ static void test_update(void)
 		CHECK(cgroup_stats(&cg, &w) == 0);
 		w.buf = xrealloc(w.buf, w.len + 1);
 		CHECK_NAMED(json_parse(&doc, w.buf, w.len, "stats") == 0 &&
-			    json_get(&doc, 0, "memory") > 0 && json_get(&doc, 0, "pids") > 0 &&
-			    json_get(&doc, 0, "cpu") > 0, "cgroup_stats is JSON with cpu, memory, pids");
+				    json_get(&doc, 0, "memory") > 0 &&
+				    json_get(&doc, 0, "pids") > 0 && json_get(&doc, 0, "cpu") > 0,
+			    "cgroup_stats is JSON with cpu, memory, pids");
 		if (err_last.msg[0])
 			json_fini(&doc);
 		jw_fini(&w);
@@ -931,7 +946,8 @@ static void test_clone_fd(void)
 		return;
 	fd = cgroup_clone_fd(&cg);
 	if (cg.layout != CGROUP_V2) {
-		CHECK_NAMED(fd == -1, "no CLONE_INTO_CGROUP fd on a %s host", cgroup_layout_name[cg.layout]);
+		CHECK_NAMED(fd == -1, "no CLONE_INTO_CGROUP fd on a %s host",
+			    cgroup_layout_name[cg.layout]);
 	} else {
 		struct clone_args a;
 		char path[64], *buf = NULL, want[600];
