@@ -13,16 +13,25 @@ UNIT_SRC   := $(sort $(wildcard test/unit/*.c))
 UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(B)/test/unit/%)
 SAN_BIN    := $(UNIT_SRC:test/unit/%.c=$(B)/san/test/unit/%)
 KINC       := $(B)/kinclude
+# quiet by default ("  CC core/json.c"); V=1 prints the commands
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @echo "  $(1) $(2)"
+endif
 SANFLAGS   := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=all
 LIBS       :=
+
+# the default goal, before any fragment can define a target
+all: $(NAME)
 
 # Fragments owned by their modules: libseccomp's static build (SECCOMP=1)
 # and the pure cgroup v2 VM test tier.
 -include third_party/libseccomp.mk
 -include test/vm/vm.mk
-
-all: $(NAME)
 
 # Debian packages the build needs (installed when run as root).
 $(B)/.deps-build: third_party/deps.sh
@@ -40,12 +49,14 @@ $(KINC)/.stamp: | $(B)/.deps-build
 
 $(B)/%.o: %.c | $(KINC)/.stamp
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/core/main.o: CPPFLAGS += -DGIT_COMMIT=\"$(GIT_COMMIT)\"
 
 $(NAME): $(OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
 
 # Unit tests: one program per core module, linked with core/ (not main).
 $(B)/test/unit/%: test/unit/%.c $(LIB_OBJ) test/unit/check.h
@@ -55,7 +66,8 @@ $(B)/test/unit/%: test/unit/%.c $(LIB_OBJ) test/unit/check.h
 # The sanitizer flavour: glibc + ASan/UBSan (ASan cannot be static musl).
 $(B)/san/%.o: %.c | $(KINC)/.stamp
 	@mkdir -p $(@D)
-	cc $(CPPFLAGS) -DENABLE_SECCOMP=0 $(SANFLAGS) -std=gnu11 -Wall -MMD -MP -c -o $@ $<
+	$(call say,CC-SAN,$<)
+	$(Q)cc $(CPPFLAGS) -DENABLE_SECCOMP=0 $(SANFLAGS) -std=gnu11 -Wall -MMD -MP -c -o $@ $<
 
 $(B)/san/test/unit/%: test/unit/%.c $(LIB_OBJ:$(B)/%=$(B)/san/%) test/unit/check.h
 	@mkdir -p $(@D)

@@ -41,6 +41,9 @@ int cmd_create(int argc, char **argv)
 	pid_t pid;
 	int c;
 
+	/* first, before anything else runs or argv is touched */
+	if (proc_protect_exe(g.argv) < 0)
+		die();
 	while ((c = getopt_long(argc, argv, "+b:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o.bundle = optarg; break;
@@ -62,8 +65,6 @@ int cmd_create(int argc, char **argv)
 	o.root = g.root;
 	o.systemd_cgroup = g.systemd_cgroup;
 	o.preserve_fds += listen_fds();
-	if (proc_protect_exe(g.argv) < 0)
-		die();
 	if (container_create(&o, &pid) < 0)
 		die();
 	return 0;

@@ -3,11 +3,9 @@
  * exit status and delete the container. See runc-run(8). */
 #include <errno.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/cgroup.h"
-#include "core/console.h"
 #include "core/container.h"
 #include "core/err.h"
 #include "core/fg.h"
@@ -73,6 +71,9 @@ int cmd_run(int argc, char **argv)
 	int64_t n;
 	pid_t pid;
 
+	/* first, before anything else runs or argv is touched */
+	if (proc_protect_exe(g.argv) < 0)
+		die();
 	while ((c = getopt_long(argc, argv, "+b:dh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o.bundle = optarg; break;
@@ -96,8 +97,6 @@ int cmd_run(int argc, char **argv)
 	o.root = g.root;
 	o.systemd_cgroup = g.systemd_cgroup;
 	o.preserve_fds += listen_fds();
-	if (proc_protect_exe(g.argv) < 0)
-		die();
 	if (detach) {
 		if (container_create(&o, &pid) < 0)
 			die();
@@ -105,8 +104,8 @@ int cmd_run(int argc, char **argv)
 	}
 	/* In the foreground with no console socket, the pty comes to us. */
 	if (!o.console_socket) {
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-			die_msg(errno, "socketpair");
+		if (fg_console_open(&sv[0], &sv[1]) < 0)
+			die();
 		o.console_fd = sv[1];
 	}
 	if (fg_prepare(&old) < 0)
@@ -115,17 +114,8 @@ int cmd_run(int argc, char **argv)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		die();
 	}
-	if (sv[1] >= 0) {
-		char b;
-
-		close(sv[1]);
-		/* a terminal container sent its master before create returned;
-		 * otherwise there is nothing (or an EOF) to read */
-		if (recv(sv[0], &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0 &&
-		    (master = console_recv_fd(sv[0])) < 0)
-			log_warn("%s", err_last.msg);
-		close(sv[0]);
-	}
+	if (sv[1] >= 0)
+		master = fg_console_take(sv[0], sv[1]);
 	status = fg_wait(pid, master, &old);
 	finish(o.id, keep);
 	return status;

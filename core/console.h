@@ -10,8 +10,9 @@
 int console_connect(const char *path);
 /* Container side, after pivot_root: open a pty in the container's devpts,
  * size it, send the master over SOCK, make the slave our stdio and
- * controlling terminal, and bind it at /dev/console. 0 or -1. */
-int console_setup(int sock, const struct spec_process *p);
+ * controlling terminal, and (for the init, IS_INIT) bind it at /dev/console.
+ * 0 or -1. */
+int console_setup(int sock, const struct spec_process *p, bool is_init);
 /* Send FD over unix socket SOCK with NAME as payload. 0 or -1. */
 int console_send_fd(int sock, int fd, const char *name);
 /* Receive an fd sent by console_send_fd. fd or -1. */

@@ -30,100 +30,8 @@
 #include "core/proc.h"
 #include "core/seccomp.h"
 #include "core/spec.h"
+#include "core/sync.h"
 #include "core/util.h"
-
-/* What the runtime (parent) and the container init (child) say to each
- * other over a SOCK_SEQPACKET pair: one fixed-size message per step. */
-enum sync_type {
-	SYNC_GO = 1,       /* P→C: id maps written, cgroup joined; value = C's pid */
-	SYNC_HOOKS,        /* C→P: mounts done, run prestart/createRuntime */
-	SYNC_HOOKS_DONE,   /* P→C */
-	SYNC_SECCOMP,      /* C→P: the notify fd rides along (SCM_RIGHTS) */
-	SYNC_SECCOMP_DONE, /* P→C */
-	SYNC_READY,        /* C→P: blocked before the user program */
-	SYNC_START,        /* P→C: run only: go ahead (no fifo) */
-	SYNC_ERROR,        /* C→P: err follows; C exits */
-};
-struct sync_msg {
-	int type;
-	int value;
-	struct err err;
-};
-
-static int sync_send(int fd, int type, int value, int pass_fd)
-{
-	struct sync_msg m = { .type = type, .value = value };
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { &m, sizeof(m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (type == SYNC_ERROR)
-		m.err = err_last;
-	if (pass_fd >= 0) {
-		struct cmsghdr *c;
-
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
-	}
-	while (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
-		if (errno != EINTR)
-			return fail(errno, "sync: send");
-	return 0;
-}
-
-/* Receive one message; 0 on EOF (the other side is gone), 1 on a message,
- * -1 on error. *FD gets a passed fd or -1. */
-static int sync_recv(int fd, struct sync_msg *m, int *pass_fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { m, sizeof(*m) };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
-
-	if (pass_fd)
-		*pass_fd = -1;
-	while ((n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC)) < 0)
-		if (errno != EINTR)
-			return fail(errno, "sync: receive");
-	if (n == 0)
-		return 0;
-	if (n != sizeof(*m))
-		return fail(0, "sync: short message");
-	c = CMSG_FIRSTHDR(&mh);
-	if (c && c->cmsg_type == SCM_RIGHTS) {
-		int got;
-
-		memcpy(&got, CMSG_DATA(c), sizeof(int));
-		if (pass_fd)
-			*pass_fd = got;
-		else
-			close(got);
-	}
-	return 1;
-}
-
-static int sync_expect(int fd, int type)
-{
-	struct sync_msg m;
-	int r = sync_recv(fd, &m, NULL);
-
-	if (r < 0)
-		return -1;
-	if (r == 0)
-		return fail(0, "sync: runtime went away");
-	if (m.type != type)
-		return fail(0, "sync: unexpected message %d", m.type);
-	return 0;
-}
 
 static char *state_json(const struct state *st, const char *status)
 {
@@ -276,7 +184,7 @@ static int child_setup(struct child *c)
 	if (mount_pivot(&mc) < 0 || mount_sysctl(s) < 0)
 		return -1;
 	if (p->terminal) {
-		if (console_setup(c->console, p) < 0)
+		if (console_setup(c->console, p, true) < 0)
 			return -1;
 		close(c->console);
 	} else if (setsid() < 0) {

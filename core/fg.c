@@ -9,10 +9,12 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/console.h"
 #include "core/err.h"
 #include "core/fg.h"
 #include "core/util.h"
@@ -114,4 +116,30 @@ int fg_wait(pid_t pid, int master, const sigset_t *old)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+int fg_console_open(int *ours, int *theirs)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return fail(errno, "socketpair");
+	*ours = sv[0];
+	*theirs = sv[1];
+	return 0;
+}
+
+int fg_console_take(int ours, int theirs)
+{
+	int master = -1;
+	char b;
+
+	close(theirs);
+	/* a terminal process sent its master before create/exec returned;
+	 * otherwise there is nothing (or an EOF) to read */
+	if (recv(ours, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0 &&
+	    (master = console_recv_fd(ours)) < 0)
+		log_warn("%s", err_last.msg);
+	close(ours);
+	return master;
 }

@@ -16,4 +16,12 @@ int fg_prepare(sigset_t *old);
  * as a shell reports it: the code, or 128 + the signal. */
 int fg_wait(pid_t pid, int master, const sigset_t *old);
 
+/* In the foreground with a terminal and no --console-socket, the pty master
+ * comes to us: *OURS and *THEIRS are a socketpair; pass THEIRS as the
+ * console fd to create or exec. 0 or -1. */
+int fg_console_open(int *ours, int *theirs);
+/* After create/exec returned: close THEIRS and return the master if one
+ * was sent (a terminal process), else -1. Closes OURS. */
+int fg_console_take(int ours, int theirs);
+
 #endif

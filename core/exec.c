@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: MIT */
+/* exec: the runtime joins the container's pid namespace (for its children
+ * only) and forks; the child joins the rest (user first, then mount: from
+ * then on it sees only the container), gets its cgroup from the runtime,
+ * and runs the shared process setup. The runtime stays outside. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/cgroup.h"
+#include "core/console.h"
+#include "core/err.h"
+#include "core/exec.h"
+#include "core/proc.h"
+#include "core/seccomp.h"
+#include "core/spec.h"
+#include "core/state.h"
+#include "core/sync.h"
+#include "core/util.h"
+
+static const char *const ns_file[SPEC_NS_COUNT] = {
+	[SPEC_NS_USER] = "user", [SPEC_NS_MOUNT] = "mnt", [SPEC_NS_PID] = "pid",
+	[SPEC_NS_NETWORK] = "net", [SPEC_NS_IPC] = "ipc", [SPEC_NS_UTS] = "uts",
+	[SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
+};
+
+/* fds of the container's namespaces that differ from ours (else -1) */
+static int open_ns(pid_t pid, int fd[SPEC_NS_COUNT])
+{
+	char path[64];
+	struct stat theirs, ours;
+	int i;
+
+	for (i = 0; i < SPEC_NS_COUNT; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns_file[i]);
+		fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd[i] < 0) {
+			if (errno == ENOENT)   /* kernel without this type */
+				continue;
+			return fail(errno, "open '%s'", path);
+		}
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_file[i]);
+		if (fstat(fd[i], &theirs) == 0 && stat(path, &ours) == 0 &&
+		    theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
+			close(fd[i]);
+			fd[i] = -1;
+		}
+	}
+	return 0;
+}
+
+/* The process to run: the --process file, or the container's own process
+ * with runc exec's flags applied. Its memory belongs to PS or CFG. */
+static int build_process(const struct exec_opts *o, struct spec *cfg,
+			 struct spec *ps, struct spec_process *p)
+{
+	size_t i, j, n;
+	const char **env;
+
+	if (o->process_file) {
+		if (spec_load_process(ps, o->process_file, p) < 0)
+			return -1;
+		if (o->tty)
+			p->terminal = true;
+		return 0;
+	}
+	*p = cfg->process;
+	p->terminal = o->tty;
+	for (n = 0; o->args[n]; n++)
+		;
+	p->args.v = (const char **)o->args;
+	p->args.n = n;
+	if (o->cwd)
+		p->cwd = o->cwd;
+	env = xcalloc(p->env.n + o->n_env + 1, sizeof(*env));
+	for (i = 0, n = 0; i < p->env.n; i++) {
+		size_t k = strcspn(p->env.v[i], "=");
+		bool replaced = false;
+
+		for (j = 0; j < o->n_env; j++)
+			if (strncmp(o->env[j], p->env.v[i], k + 1) == 0)
+				replaced = true;
+		if (!replaced)
+			env[n++] = p->env.v[i];
+	}
+	for (j = 0; j < o->n_env; j++)
+		env[n++] = o->env[j];
+	p->env.v = env;
+	p->env.n = n;
+	ps->owned_rules = env;   /* freed with PS */
+	if (o->set_user) {
+		p->user.uid = o->uid;
+		p->user.gid = o->gid;
+	}
+	if (o->n_additional_gids) {
+		p->user.additional_gids = o->additional_gids;
+		p->user.n_additional_gids = o->n_additional_gids;
+	}
+	for (i = 0; i < o->n_caps; i++) {
+		int c = spec_cap_parse(o->caps[i]);
+
+		if (c < 0)
+			return fail(0, "--cap: unknown capability \"%s\"", o->caps[i]);
+		p->has_caps = true;
+		p->caps[SPEC_CAP_BOUNDING] |= 1ULL << c;
+		p->caps[SPEC_CAP_EFFECTIVE] |= 1ULL << c;
+		p->caps[SPEC_CAP_PERMITTED] |= 1ULL << c;
+	}
+	if (o->no_new_privs)
+		p->no_new_privileges = true;
+	return 0;
+}
+
+struct exec_child {
+	const struct exec_opts *o;
+	const struct spec *cfg;
+	const struct spec_process *p;
+	int *ns;
+	int sync, console;
+};
+
+static int child_setup(struct exec_child *c)
+{
+	static const int order[] = {
+		SPEC_NS_USER, SPEC_NS_MOUNT, SPEC_NS_NETWORK, SPEC_NS_IPC,
+		SPEC_NS_UTS, SPEC_NS_CGROUP, SPEC_NS_TIME,
+	};
+	char exe[PATH_MAX];
+	int notify_fd = -1;
+	size_t i;
+
+	/* user first: it grants what the others need; mount changes our
+	 * root and cwd to the container's */
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		int t = order[i];
+
+		if (c->ns[t] >= 0 && setns(c->ns[t], spec_ns_flag[t]) < 0)
+			return fail(errno, "join the container's %s namespace",
+				    spec_ns_name[t]);
+	}
+	if (sync_expect(c->sync, SYNC_GO) < 0)
+		return -1;
+	if (c->p->terminal) {
+		if (console_setup(c->console, c->p, false) < 0)
+			return -1;
+		close(c->console);
+	}
+	if (proc_attrs(c->p, &c->cfg->linux) < 0 || proc_find_exe(c->p, exe) < 0 ||
+	    proc_identity(c->p, &c->cfg->linux.seccomp, &notify_fd) < 0)
+		return -1;
+	if (notify_fd >= 0) {
+		if (sync_send(c->sync, SYNC_SECCOMP, 0, notify_fd) < 0 ||
+		    sync_expect(c->sync, SYNC_SECCOMP_DONE) < 0)
+			return -1;
+		close(notify_fd);
+	}
+	/* the sync socket closes at execve: the runtime reads that as done */
+	return proc_exec(c->p, exe, 3 + c->o->preserve_fds);
+}
+
+/* Until the child's sync socket closes (it exec'd) or it reports an error. */
+static int parent_sync(int sync, const struct spec *cfg, struct state *st,
+		       pid_t pid)
+{
+	struct sync_msg m;
+	int r, fd;
+
+	for (;;) {
+		r = sync_recv(sync, &m, &fd);
+		if (r <= 0)
+			return r;
+		if (m.type == SYNC_ERROR) {
+			err_last = m.err;
+			err_last.msg[sizeof(err_last.msg) - 1] = '\0';
+			waitpid(pid, NULL, 0);
+			return -1;
+		}
+		if (m.type == SYNC_SECCOMP) {
+			struct jw w;
+
+			jw_init(&w);
+			state_write_json(st, &w, "running");
+			jw_raw(&w, "", 1);
+			r = sc_send_listener(&cfg->linux.seccomp, fd, w.buf);
+			jw_fini(&w);
+			close(fd);
+			if (r < 0 || sync_send(sync, SYNC_SECCOMP_DONE, 0, -1) < 0)
+				return -1;
+		}
+	}
+}
+
+int container_exec(const struct exec_opts *o, pid_t *pidp)
+{
+	struct state st;
+	struct spec cfg, ps = { 0 };
+	struct spec_process proc;
+	struct cgroup cg;
+	struct exec_child c;
+	const char *status;
+	int ns[SPEC_NS_COUNT], sv[2] = { -1, -1 }, i, r = -1;
+	AUTOCLOSE int console = -1, pidfd = -1, cgfd = -1;
+	pid_t pid = -1;
+
+	for (i = 0; i < SPEC_NS_COUNT; i++)
+		ns[i] = -1;
+	memset(&cfg, 0, sizeof(cfg));
+	if (state_open(&st, o->root, o->id) < 0)
+		return -1;
+	status = state_status(&st);
+	if (str_eq(status, "paused") && !o->ignore_paused) {
+		fail(0, "cannot exec in a paused container (--ignore-paused)");
+		goto out;
+	}
+	if (!str_eq(status, "running") && !str_eq(status, "created") &&
+	    !str_eq(status, "paused")) {
+		fail(0, "container not running");
+		goto out;
+	}
+	if ((pidfd = state_pidfd(&st)) < 0 ||
+	    spec_load(&cfg, st.bundle, NULL) < 0 ||
+	    build_process(o, &cfg, &ps, &proc) < 0)
+		goto out;
+	if (proc.terminal && !o->console_socket && o->console_fd < 0) {
+		fail(0, "a terminal needs --console-socket when detached");
+		goto out;
+	}
+	if (st.cgroup && cgroup_init_path(&cg, st.cgroup) < 0)
+		goto out;
+	if (open_ns(st.pid, ns) < 0)
+		goto out;
+	/* the namespaces opened are the container's: its init still lives */
+	if (!state_alive(&st)) {
+		fail(0, "container not running");
+		goto out;
+	}
+	if (proc_cap_last_init() < 0)
+		goto out;
+	if (proc.terminal) {
+		console = o->console_socket ? console_connect(o->console_socket)
+					    : dup(o->console_fd);
+		if (console < 0)
+			goto out;
+	}
+	/* pid namespaces apply to children only: join before forking */
+	if (ns[SPEC_NS_PID] >= 0 && setns(ns[SPEC_NS_PID], CLONE_NEWPID) < 0) {
+		fail(errno, "join the container's pid namespace");
+		goto out;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		fail(errno, "socketpair");
+		goto out;
+	}
+	c = (struct exec_child){ .o = o, .cfg = &cfg, .p = &proc, .ns = ns,
+				 .sync = sv[1], .console = console };
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		if (child_setup(&c) < 0)
+			sync_send(c.sync, SYNC_ERROR, 0, -1);
+		_exit(127);
+	}
+	close(sv[1]);
+	if (pid < 0) {
+		/* ENOMEM: the pid namespace's init is gone (it just died) */
+		if (errno == ENOMEM && !state_alive(&st))
+			fail(0, "container not running");
+		else
+			fail(errno, "fork");
+		goto out;
+	}
+	if (st.cgroup && cgroup_enter(&cg, pid) < 0)
+		goto kill;
+	if (sync_send(sv[0], SYNC_GO, pid, -1) < 0 ||
+	    parent_sync(sv[0], &cfg, &st, pid) < 0)
+		goto kill;
+	if (o->pid_file) {
+		char buf[24];
+
+		snprintf(buf, sizeof(buf), "%d", (int)pid);
+		if (write_file_atomic(AT_FDCWD, o->pid_file, buf, strlen(buf),
+				      0644) < 0)
+			goto kill;
+	}
+	*pidp = pid;
+	r = 0;
+	goto out;
+kill:
+	{
+		struct err saved = err_last;
+
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		err_last = saved;
+	}
+out:
+	if (sv[0] >= 0)
+		close(sv[0]);
+	for (i = 0; i < SPEC_NS_COUNT; i++)
+		if (ns[i] >= 0)
+			close(ns[i]);
+	(void)cgfd;
+	spec_free(&ps);
+	spec_free(&cfg);
+	state_fini(&st);
+	return r;
+}

@@ -1,0 +1,57 @@
+# exec.sh: a new process in a running container (runc exec).
+. "$TOP/test/lib.sh"
+if ! is_root; then skip "exec" "needs root"; exit 0; fi
+
+B=$T/bundle
+mkbundle "$B" /bin/sleep 100
+jqset "$B" '.process.env += ["FROMCONFIG=1"] | .hostname = "xbox"'
+$O run -d --bundle $B --pid-file $T/init.pid x1
+
+testing "exec runs in the container's namespaces" \
+	"$O exec x1 /bin/hostname" "xbox"
+testing "exec sees the container's pid namespace" \
+	"$O exec x1 /bin/sh -c 'xargs -0 echo < /proc/1/cmdline'" "/bin/sleep 100"
+testing "exec joins the container's cgroup" \
+	"$O exec x1 /bin/sh -c 'grep pids /proc/self/cgroup | cut -d: -f3'" "/"
+testing "exec relays the exit status" \
+	"$O exec x1 /bin/sh -c 'exit 7'; echo \$?" "7"
+testing "exec takes the config's environment" \
+	"$O exec x1 /bin/sh -c 'echo \$FROMCONFIG'" "1"
+testing "exec -e overrides and adds" \
+	"$O exec -e FROMCONFIG=2 -e NEW=x x1 /bin/sh -c 'echo \$FROMCONFIG\$NEW'" "2x"
+testing "exec --cwd" "$O exec --cwd /tmp x1 /probe cwd" "/tmp"
+testing "exec -u UID:GID" "$O exec -u 1000:1000 x1 /probe ids" "1000 1000"
+testing "exec --additional-gids" "$O exec -u 1000:1000 -g 5 -g 6 x1 /probe ids" "1000 1000 5 6"
+testing "exec --cap adds to effective, never inheritable" \
+	"$O exec --cap CAP_SYS_ADMIN x1 /bin/sh -c 'echo \$(/probe cap Eff) \$(/probe cap Inh)'" \
+	"0000000020200420 0000000000000000"
+testing "exec keeps the config's noNewPrivileges" "$O exec x1 /probe nnp" "1"
+testing "exec: fds of the caller do not leak" "$O exec x1 /probe fds 7>/dev/null 9</dev/null" "0 1 2"
+testing "exec --preserve-fds" "$O exec --preserve-fds 1 x1 /probe fds 3</dev/null" "0 1 2 3"
+testing "exec: a missing program is the container's message" \
+	"$O exec x1 /bin/nope 2>&1; echo rc=\$?" 'ocibox: exec: exec "/bin/nope": no such file or directory
+rc=1'
+testing "exec stdin reaches the process" "echo hi | $O exec x1 /bin/cat" "hi"
+testing_rc "exec -d returns at once and writes the pid file" 0 \
+	"$O exec -d --pid-file $T/e.pid x1 /bin/sleep 30 && alive \$(cat $T/e.pid)"
+testing "the detached process is in the container" \
+	"xargs -0 echo < /proc/\$(cat $T/e.pid)/cmdline" "/bin/sleep 30"
+printf '{"args":["/bin/sh","-c","echo \\"$A\\" $(id -u)"],"env":["A=fromfile"],"cwd":"/","user":{"uid":1000,"gid":1000}}' > $T/proc.json
+testing "exec --process FILE" "$O exec --process $T/proc.json x1" "fromfile 1000"
+printf '{"args":[],"cwd":"/"}' > $T/bad.json
+testing "exec --process with a bad file names the path" \
+	"$O exec --process $T/bad.json x1 2>&1" "ocibox: exec: $T/bad.json: args: must be a non-empty array of strings"
+testing_rc "exec: a command and --process exclude each other" 2 \
+	"$O exec --process $T/proc.json x1 /bin/true"
+testing "exec -t without a console socket in the foreground relays a pty" \
+	"script -qec '$O exec -t x1 /bin/tty' /dev/null </dev/null | tr -d '\\r' | sed 's/^^@//'" "/dev/pts/0"
+
+# stopped containers
+$O kill x1 KILL
+for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(status x1)" = stopped ] && break; sleep 0.1; done
+testing "exec into a stopped container: container not running" \
+	"$O exec x1 /bin/true 2>&1" "ocibox: exec: container not running"
+testing "exec into a missing container" \
+	"$O exec nope /bin/true 2>&1" 'ocibox: exec: container "nope" does not exist'
+$O delete -f x1
+testing "no process of ours left" "ours_left" "0"
