@@ -46,7 +46,9 @@ struct json_doc {
 /* Parse BUF[0..LEN) (the buffer must have one spare byte at BUF[LEN] for a
  * terminating NUL). NAME prefixes errors: "NAME:LINE:COL: expected ',' or '}'".
  * Duplicate object keys are accepted; lookups return the last one (as Go's
- * encoding/json, and so runc, does). On error fail()s, returns -1, owns nothing. */
+ * encoding/json, and so runc, does). On error fail()s, returns -1, owns nothing.
+ * Strict: no comments, trailing commas, NaN, BOM or invalid UTF-8; whitespace
+ * is space, \t, \n, \r only; LINE and COL are 1-based, COL counts bytes. */
 int json_parse(struct json_doc *doc, char *buf, size_t len, const char *name);
 void json_fini(struct json_doc *doc);
 
@@ -83,12 +85,14 @@ static inline int json_next(const struct json_doc *d, int i)
 	return (int)d->tok[i].next;
 }
 
-/* Value token of KEY in object OBJ (the last one if the key repeats), or -1. */
+/* Value token of KEY in object OBJ (the last one if the key repeats), or -1;
+ * also -1 when OBJ is -1 or not an object, so lookups chain. */
 int json_get(const struct json_doc *d, int obj, const char *key);
 
 /* Integer conversion of a number token. Fails (returns -1, err_last = a short
- * reason like "expected an integer" / "out of range") for fractions, exponents
- * that are not integral, and values out of the type's range. */
+ * reason): "expected an integer" for a non-number token or any fraction or
+ * exponent (a textual rule: "1.0" and "1e3" fail too), "out of range" outside
+ * the type's range, which is checked exactly ("-0" is 0). */
 int json_i64(const struct json_doc *d, int i, int64_t *out);
 int json_u64(const struct json_doc *d, int i, uint64_t *out);
 /* Any number as double (never fails for a number token). */
@@ -96,7 +100,9 @@ double json_f64(const struct json_doc *d, int i);
 
 /* Writer: appends compact JSON to a growing buffer (xrealloc; never fails).
  * Commas are inserted automatically. Strings are escaped per RFC 8259
- * (control characters as \u00XX, '"' and '\\'); "/" is not escaped. */
+ * (control characters as \u00XX, '"' and '\\'); "/" is not escaped.
+ * BUF, once allocated, stays NUL-terminated. Nesting deeper than
+ * JSON_MAX_DEPTH is a caller bug and abort()s. */
 struct jw {
 	char *buf;
 	size_t len, cap;
