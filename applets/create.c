@@ -64,7 +64,8 @@ int cmd_create(int argc, char **argv)
 	o.id = argv[optind];
 	o.root = g.root;
 	o.systemd_cgroup = g.systemd_cgroup;
-	o.preserve_fds += listen_fds();
+	o.listen_fds = listen_fds();
+	o.preserve_fds += o.listen_fds;
 	if (container_create(&o, &pid) < 0)
 		die();
 	return 0;

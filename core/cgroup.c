@@ -489,8 +489,19 @@ static int cpuset_copy_parent(const char *dir)
 			return -1;
 		if (mine[strspn(mine, " \n")])
 			continue;
-		if (cg_read(parent, files[i], &theirs) < 0 ||
-		    cg_write(dir, files[i], theirs, NULL) < 0)
+		if (cg_read(parent, files[i], &theirs) < 0)
+			return -1;
+		/* A concurrent create may have made the shared parent and not
+		 * filled it yet: fill every empty ancestor first, top down (the
+		 * hierarchy's root is never empty). */
+		if (!theirs[strspn(theirs, " \n")]) {
+			free(theirs);
+			theirs = NULL;
+			if (cpuset_copy_parent(parent) < 0 ||
+			    cg_read(parent, files[i], &theirs) < 0)
+				return -1;
+		}
+		if (cg_write(dir, files[i], theirs, NULL) < 0)
 			return -1;
 	}
 	return 0;

@@ -150,6 +150,18 @@ static int child_setup(struct child *c)
 	}
 	if (ns_join_late(c->ns) < 0)
 		return -1;
+	if (c->ns->late_flags & CLONE_NEWPID) {
+		/* the new pid namespace holds our children, not us: the
+		 * init is our child; we report it and go */
+		pid_t init = fork();
+
+		if (init < 0)
+			return fail(errno, "fork the container init");
+		if (init > 0) {
+			sync_send(c->sync, SYNC_PID, init, -1);
+			_exit(0);
+		}
+	}
 	if (c->ns->new_time && ns_new_time(&s->linux) < 0)
 		return -1;
 	/* now that the runtime put us in our cgroup, it becomes our root;
@@ -234,6 +246,19 @@ static int child_setup(struct child *c)
 		if (r < 0)
 			return -1;
 	}
+	if (c->o->listen_fds) {
+		/* socket activation passes through, as runc does: the fds
+		 * are preserved and the program is told they are its own */
+		struct spec_process sp = *p;
+		const char **env = xcalloc(p->env.n + 3, sizeof(*env));
+
+		memcpy(env, p->env.v, p->env.n * sizeof(*env));
+		env[p->env.n] = xasprintf("LISTEN_FDS=%d", c->o->listen_fds);
+		env[p->env.n + 1] = "LISTEN_PID=1";
+		sp.env.v = env;
+		sp.env.n = p->env.n + 2;
+		return proc_exec(&sp, exe, 3 + c->o->preserve_fds);
+	}
 	return proc_exec(p, exe, 3 + c->o->preserve_fds);
 }
 
@@ -281,8 +306,8 @@ static int child_died(pid_t pid)
 {
 	int status;
 
-	if (waitpid(pid, &status, 0) < 0)
-		return fail(errno, "container init exited");
+	if (waitpid(pid, &status, 0) < 0)   /* ECHILD: not our child */
+		return fail(0, "container init exited during create");
 	if (WIFSIGNALED(status))
 		return fail(0, "container init was killed by signal %d during "
 			    "create", WTERMSIG(status));
@@ -292,8 +317,9 @@ static int child_died(pid_t pid)
 
 /* Talk the child through its setup until it is ready (0) or failed (-1). */
 static int parent_sync(const struct create_opts *o, const struct spec *s,
-		       struct state *st, int sync, pid_t pid)
+		       struct state *st, int sync, pid_t *pidp)
 {
+	pid_t pid = *pidp;
 	struct sync_msg m;
 	char *json;
 	int r, fd;
@@ -321,6 +347,16 @@ static int parent_sync(const struct create_opts *o, const struct spec *s,
 			if (fd >= 0)
 				close(fd);
 			if (r < 0 || sync_send(sync, SYNC_SECCOMP_DONE, 0, -1) < 0)
+				return -1;
+			break;
+		case SYNC_PID:
+			/* reap the intermediate child; the init is ours to
+			 * track (a subreaper gets it as a child) */
+			waitpid(pid, NULL, 0);
+			*pidp = pid = m.value;
+			st->pid = pid;
+			st->start_time = proc_start_time(pid);
+			if (state_save(st) < 0)
 				return -1;
 			break;
 		case SYNC_READY:
@@ -522,7 +558,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		}
 	}
 	if (sync_send(sv[0], SYNC_GO, pid, -1) < 0 ||
-	    parent_sync(o, &s, &st, sv[0], pid) < 0)
+	    parent_sync(o, &s, &st, sv[0], &pid) < 0)
 		goto undo_child;
 	strcpy(st.status, "created");
 	if (state_save(&st) < 0)

@@ -18,7 +18,8 @@ struct create_opts {
 	bool no_pivot;
 	bool no_new_keyring;
 	bool systemd_cgroup;         /* --systemd-cgroup: refused, no driver yet */
-	int preserve_fds;
+	int preserve_fds;            /* including listen_fds */
+	int listen_fds;              /* LISTEN_FDS of the caller (socket activation) */
 	/* run: start right after create through the sync socket, no fifo */
 	bool start_now;
 	/* run in the foreground with a terminal and no console socket: the

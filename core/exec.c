@@ -271,8 +271,9 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 	}
 	close(sv[1]);
 	if (pid < 0) {
-		/* ENOMEM: the pid namespace's init is gone (it just died) */
-		if (errno == ENOMEM && !state_alive(&st))
+		/* ENOMEM: the pid namespace's init is exiting (it may not be
+		 * a zombie yet while it reaps the namespace) */
+		if (errno == ENOMEM)
 			fail(0, "container not running");
 		else
 			fail(errno, "fork");

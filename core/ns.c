@@ -79,11 +79,13 @@ int ns_open(struct ns_set *ns, const struct spec_linux *lx)
 	}
 	/* Namespaces are owned by the user namespace of their creator: made
 	 * at clone, in ours, a joined user namespace's root could not use
-	 * them (sethostname, mounts, sysctl all fail with EPERM). Only the
-	 * pid namespace must come with clone (unshare moves children only). */
+	 * them (sethostname, mounts, sysctl all fail with EPERM). All of them
+	 * are unshared after joining; a new pid namespace then only takes
+	 * effect for children, so the child forks once more (ns_join_late's
+	 * caller) and its child is the container's init. */
 	if (lx->ns[SPEC_NS_USER].present && lx->ns[SPEC_NS_USER].path) {
-		ns->late_flags = ns->clone_flags & ~CLONE_NEWPID;
-		ns->clone_flags &= CLONE_NEWPID;
+		ns->late_flags = ns->clone_flags;
+		ns->clone_flags = 0;
 	}
 	return 0;
 fail:

@@ -18,6 +18,8 @@ enum sync_type {
 	SYNC_READY,        /* C→P: blocked before the user program */
 	SYNC_START,        /* P→C: run only: go ahead (no fifo) */
 	SYNC_ERROR,        /* C→P: err follows; C exits */
+	SYNC_PID,          /* C→P: value = the real init, C's child (a pid
+			      namespace unshared late); C exits */
 };
 struct sync_msg {
 	int type;

@@ -74,15 +74,13 @@ testing "joined user namespace: hostname set in a uts namespace it owns" \
 	"r '$JOINPID | .hostname = \"pod\"' /bin/hostname" "pod"
 testing "joined user namespace: sysctl in a network namespace it owns" \
 	"r '$JOINPID | .linux.sysctl = {\"net.ipv4.ip_forward\": \"1\"}' /bin/cat /proc/sys/net/ipv4/ip_forward" "1"
-# BUG (core/container.c, clone_child/container_create): a NEW pid namespace
-# with a JOINED user namespace is created by clone() in the runtime's user
-# namespace, so the joined namespace's root cannot mount /proc for it
-# ("mount proc on '/proc': operation not permitted"). The init must be
-# cloned by a process already in the joined user namespace (runc's nsexec
-# stage 1 -> stage 2; e.g. a helper that setns()es and clones with
-# CLONE_PARENT). Fails until that is fixed.
+# a NEW pid namespace with a JOINED user namespace must be owned by the
+# latter: the child unshares it after setns and forks the init (SYNC_PID)
 testing "join another container's user namespace, new pid namespace" \
 	"r '$JOIN' /bin/readlink /proc/self/ns/user" "$(ns "$UPID" user)"
+testing "joined user namespace, new pid namespace: the init is pid 1 with /proc" \
+	"r '$JOIN' /bin/sh -c 'echo \$\$; ls /proc/1/ns >/dev/null && echo proc'" "1
+proc"
 $O delete -f u1 >/dev/null 2>&1
 testing "a new userns without maps is refused" \
 	"r '.linux.namespaces += [{type: \"user\"}]' /bin/true 2>&1" \

@@ -94,6 +94,8 @@ testing "--preserve-fds 1 keeps fd 3 (and only it)" \
 	"RUNOPTS='--preserve-fds 1'; r . /probe fds 3</dev/null 4</dev/null" "0 1 2 3"
 testing "LISTEN_FDS=2 keeps fds 3 and 4" \
 	"export LISTEN_FDS=2; r . /probe fds 3</dev/null 4</dev/null 5</dev/null" "0 1 2 3 4"
+testing "LISTEN_FDS and LISTEN_PID=1 reach the program, as runc" \
+	"export LISTEN_FDS=1; r . /bin/sh -c 'echo \$LISTEN_FDS \$LISTEN_PID' 3</dev/null" "1 1"
 testing "stdio is inherited" "echo in | r . /bin/cat" "in"
 
 # scheduling and personality
