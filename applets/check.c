@@ -197,7 +197,7 @@ int cmd_check(int argc, char **argv)
 			 s.root.abs, errno ? strerror(errno) : "not a directory");
 		problem(NULL, buf);
 	} else if (s.has_process &&
-		   (rootfd = open(s.root.abs, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		   (rootfd = openat(AT_FDCWD, s.root.abs, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		check_exe(&s, rootfd);
 		close(rootfd);
 	}

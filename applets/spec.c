@@ -50,7 +50,7 @@ int cmd_spec(int argc, char **argv)
 	jw_init(&w);
 	spec_write_default(&w, rootless);
 	jw_raw(&w, "\n", 1);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (errno == EEXIST)
 			die_msg(0, "'%s' exists: remove it first", path);

@@ -72,7 +72,7 @@ int cg_write(const char *dir, const char *file, const char *val, const char *fie
 
 	if (path_join(path, sizeof(path), dir, file) < 0)
 		return field ? fail_ctx("linux.resources.%s", field) : -1;
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = openat(AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		n = write(fd, val, strlen(val));
 		if (n == (ssize_t)strlen(val))
@@ -762,7 +762,7 @@ int cgroup_clone_fd(const struct cgroup *cg)
 
 	if (cg->layout != CGROUP_V2 || cg->v2 < 0 || !cg->h[cg->v2].dir[0])
 		return -1;
-	fd = open(cg->h[cg->v2].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(AT_FDCWD, cg->h[cg->v2].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(errno, "open '%s'", cg->h[cg->v2].dir);
 	return fd_not_stdio(fd);

@@ -53,10 +53,10 @@ int cgroup_oom_fd(const struct cgroup *cg, bool *v2, uint64_t *count)
 	}
 	*v2 = false;
 	snprintf(path, sizeof(path), "%s/memory.oom_control", dir);
-	if ((oc = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((oc = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) < 0)
 		return fail(errno, "open '%s'", path);
 	snprintf(path, sizeof(path), "%s/cgroup.event_control", dir);
-	if ((ctl = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+	if ((ctl = openat(AT_FDCWD, path, O_WRONLY | O_CLOEXEC)) < 0)
 		return fail(errno, "open '%s'", path);
 	if ((fd = eventfd(0, EFD_CLOEXEC)) < 0)
 		return fail(errno, "eventfd");

@@ -536,7 +536,7 @@ static int devices(const struct cgroup_hier *h, const struct spec_resources *r)
 	size_t i;
 
 	if (h->v2) {
-		AUTOCLOSE int fd = open(h->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		AUTOCLOSE int fd = openat(AT_FDCWD, h->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		if (fd < 0)
 			return fail(errno, "linux.resources.devices: open '%s'", h->dir);

@@ -87,7 +87,7 @@ int console_setup(int sock, const struct spec_process *p, bool is_init)
 	char name[64];
 	int unlock = 0, n;
 
-	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	master = openat(AT_FDCWD, "/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (master < 0)
 		return fail(errno, "open '/dev/ptmx' in the container");
 	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)

@@ -227,7 +227,7 @@ static int child_setup(struct child *c)
 
 		/* blocks until `start` opens the fifo for reading */
 		snprintf(fp, sizeof(fp), "/proc/self/fd/%d", c->fifo);
-		wfd = open(fp, O_WRONLY | O_CLOEXEC);
+		wfd = openat(AT_FDCWD, fp, O_WRONLY | O_CLOEXEC);
 		if (wfd < 0)
 			return fail(errno, "open exec fifo");
 		if (write(wfd, "0", 1) != 1)
@@ -494,7 +494,10 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	if (state_save(&st) < 0)
 		goto undo_state;
 	if (!o->start_now) {
-		if (mkfifoat(st.dirfd, "exec.fifo", 0622) < 0) {
+		/* 0622 whatever our umask: an init that already became a
+		 * user without capabilities must still open it to write */
+		if (mkfifoat(st.dirfd, "exec.fifo", 0622) < 0 ||
+		    fchmodat(st.dirfd, "exec.fifo", 0622, 0) < 0) {
 			fail(errno, "mkfifo exec.fifo");
 			goto undo_state;
 		}
@@ -780,6 +783,10 @@ int container_delete(const char *root, const char *id, bool force)
 	const char *status;
 	int r;
 
+	/* as runc: podman deletes --force after a failed create, whose
+	 * state is already gone; that must not add a second error */
+	if (force && !state_exists(root, id))
+		return 0;
 	if (state_open(&st, root, id) < 0)
 		return -1;
 	status = state_status(&st);

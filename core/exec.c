@@ -42,7 +42,7 @@ static int open_ns(pid_t pid, int fd[SPEC_NS_COUNT])
 
 	for (i = 0; i < SPEC_NS_COUNT; i++) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns_file[i]);
-		fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+		fd[i] = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 		if (fd[i] < 0) {
 			if (errno == ENOENT)   /* kernel without this type */
 				continue;

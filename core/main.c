@@ -76,7 +76,7 @@ __attribute__((noreturn)) void usage_error(const char *text, const char *msg)
 
 static void open_log(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	int fd = openat(AT_FDCWD, path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 
 	if (fd < 0)
 		die_msg(errno, "open log file '%s'", path);

@@ -124,7 +124,7 @@ static int resolve_walk(int rootfd, const char *path, int flags)
 		char fp[FDPATH_MAX];
 
 		fdpath(fp, cur);
-		next = open(fp, flags | O_CLOEXEC);
+		next = openat(AT_FDCWD, fp, flags | O_CLOEXEC);
 	}
 	close(cur);
 	if (next < 0)
@@ -609,7 +609,7 @@ int mount_prepare(struct mount_ctx *mc)
 	/* pivot_root refuses a shared new root */
 	if (mount(NULL, s->root.abs, NULL, MS_PRIVATE, NULL) < 0)
 		return fail(errno, "make rootfs private");
-	fd = open(s->root.abs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(AT_FDCWD, s->root.abs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(errno, "open rootfs '%s'", s->root.abs);
 	mc->rootfd = fd_not_stdio(fd);
@@ -636,7 +636,7 @@ int mount_pivot(struct mount_ctx *mc)
 			return fail(errno, "chdir /");
 		goto done;
 	}
-	oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	oldroot = openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (oldroot < 0)
 		return fail(errno, "open /");
 	if (chdir(root) < 0)
@@ -659,7 +659,7 @@ done:
 	    mount(NULL, "/", NULL, mc->spec->linux.rootfs_propagation, NULL) < 0)
 		return fail(errno, "linux.rootfsPropagation");
 	close(mc->rootfd);
-	mc->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	mc->rootfd = openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (mc->rootfd < 0)
 		return fail(errno, "open /");
 	return 0;
@@ -741,7 +741,7 @@ int mount_finish(struct mount_ctx *mc)
 int mount_console(int slave_fd)
 {
 	char fp[FDPATH_MAX];
-	AUTOCLOSE int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	AUTOCLOSE int root = openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	AUTOCLOSE int fd = -1;
 
 	if (root < 0)
@@ -770,7 +770,7 @@ int mount_sysctl(const struct spec *s)
 
 	if (!sc->n)
 		return 0;
-	proc = open("/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	proc = openat(AT_FDCWD, "/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (proc < 0)
 		return fail(errno, "linux.sysctl: open '/proc/sys'");
 	if (fstatfs(proc, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)

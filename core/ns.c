@@ -59,7 +59,7 @@ int ns_open(struct ns_set *ns, const struct spec_linux *lx)
 				ns->clone_flags |= spec_ns_flag[i];
 			continue;
 		}
-		fd = open(lx->ns[i].path, O_RDONLY | O_CLOEXEC);
+		fd = openat(AT_FDCWD, lx->ns[i].path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			fail(errno, "open %s namespace '%s'", spec_ns_name[i],
 			     lx->ns[i].path);
@@ -107,7 +107,7 @@ int ns_join_early(struct ns_set *ns)
 		if (ns->fd[i] < 0 || !early(i))
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/ns/%s", proc_name[i]);
-		ns->self[i] = open(path, O_RDONLY | O_CLOEXEC);
+		ns->self[i] = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 		if (ns->self[i] < 0)
 			return fail(errno, "open '%s'", path);
 		if (setns(ns->fd[i], spec_ns_flag[i]) < 0)

@@ -72,7 +72,7 @@ static int open_dir(struct state *st, const char *root, const char *id,
 	dir_name(id, name);
 	if (create && mkdir_p(root, 0700) < 0)
 		return -1;
-	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rootfd = openat(AT_FDCWD, root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {
 		if (errno == ENOENT && !create)
 			return fail(0, "container \"%s\" does not exist", id);
@@ -98,6 +98,18 @@ static int open_dir(struct state *st, const char *root, const char *id,
 		return fail(errno, "lock '%s/%s'", root, name);
 	}
 	return 0;
+}
+
+bool state_exists(const char *root, const char *id)
+{
+	char name[NAME_MAX + 1], path[PATH_MAX];
+
+	if (state_id_check(id) < 0)
+		return true;   /* let state_open report the bad id */
+	dir_name(id, name);
+	if (path_join(path, sizeof(path), root, name) < 0)
+		return true;
+	return access(path, F_OK) == 0 || errno != ENOENT;
 }
 
 int state_create(struct state *st, const char *root, const char *id)
@@ -332,7 +344,7 @@ uint64_t proc_start_time(pid_t pid)
 	int i;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
