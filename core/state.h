@@ -28,6 +28,9 @@ struct state {
 /* fail()s with "invalid container id ..." when ID breaks runc's rule
  * [A-Za-z0-9_+-][A-Za-z0-9_+.-]*, at most 1024 bytes. */
 int state_id_check(const char *id);
+/* False only when ROOT holds no state for ID at all (delete --force of an
+ * unknown id succeeds, as in runc). Never fails. */
+bool state_exists(const char *root, const char *id);
 /* Make ROOT/ID (ROOT created 0700 if missing), lock it, status "creating".
  * Fails with `container "ID" already exists`. */
 int state_create(struct state *st, const char *root, const char *id);
