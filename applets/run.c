@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "applets/create_opts.h"
 #include "core/cgroup.h"
 #include "core/container.h"
 #include "core/err.h"
@@ -29,8 +30,7 @@ static const char usage[] =
 	"      --no-new-keyring    keep the caller's session keyring\n"
 	"      --preserve-fds N    pass N fds after stdio to the container\n";
 
-enum { OPT_PID_FILE = OPT_APPLET_BASE, OPT_CONSOLE, OPT_NO_PIVOT,
-       OPT_NO_KEYRING, OPT_PRESERVE, OPT_KEEP };
+enum { OPT_KEEP = OPT_CREATE_NEXT };
 
 /* After the container exited: say so if the OOM killer did it, then delete. */
 static void finish(const char *id, bool keep)
@@ -53,14 +53,9 @@ int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		GLOBAL_LONGOPTS,
-		{ "bundle", required_argument, NULL, 'b' },
+		CREATE_LONGOPTS,
 		{ "detach", no_argument, NULL, 'd' },
 		{ "keep", no_argument, NULL, OPT_KEEP },
-		{ "pid-file", required_argument, NULL, OPT_PID_FILE },
-		{ "console-socket", required_argument, NULL, OPT_CONSOLE },
-		{ "no-pivot", no_argument, NULL, OPT_NO_PIVOT },
-		{ "no-new-keyring", no_argument, NULL, OPT_NO_KEYRING },
-		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
 		{ 0 }
 	};
 	struct create_opts o = { .bundle = ".", .console_fd = -1,
@@ -68,36 +63,22 @@ int cmd_run(int argc, char **argv)
 	bool detach = false, keep = false;
 	int sv[2] = { -1, -1 }, master = -1, c, status;
 	sigset_t old;
-	int64_t n;
 	pid_t pid;
 
 	/* first, before anything else runs or argv is touched */
 	if (proc_protect_exe(g.argv) < 0)
 		die();
 	while ((c = getopt_long(argc, argv, "+b:dh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b': o.bundle = optarg; break;
-		case 'd': detach = true; break;
-		case OPT_KEEP: keep = true; break;
-		case OPT_PID_FILE: o.pid_file = optarg; break;
-		case OPT_CONSOLE: o.console_socket = optarg; break;
-		case OPT_NO_PIVOT: o.no_pivot = true; break;
-		case OPT_NO_KEYRING: o.no_new_keyring = true; break;
-		case OPT_PRESERVE:
-			if (parse_i64(optarg, 0, 1 << 20, &n) < 0)
-				usage_error(usage, "--preserve-fds: expected a number");
-			o.preserve_fds = (int)n;
-			break;
-		default: opt_common(c, optarg, usage);
-		}
+		if (create_opt(c, optarg, &o, usage))
+			continue;
+		if (c == 'd')
+			detach = true;
+		else if (c == OPT_KEEP)
+			keep = true;
+		else
+			opt_common(c, optarg, usage);
 	}
-	if (optind != argc - 1)
-		usage_error(usage, "expected exactly one container id");
-	o.id = argv[optind];
-	o.root = g.root;
-	o.systemd_cgroup = g.systemd_cgroup;
-	o.listen_fds = listen_fds();
-	o.preserve_fds += o.listen_fds;
+	create_opts_finish(argc, argv, &o, usage);
 	if (detach) {
 		if (container_create(&o, &pid) < 0)
 			die();

@@ -10,6 +10,7 @@
 
 #include "core/err.h"
 #include "core/json.h"
+#include "core/util.h"
 
 struct err err_last;
 struct log_cfg log_cfg = { .prog = "ocibox", .fd = -1, .format = LOG_TEXT };
@@ -27,16 +28,21 @@ static void append_errno(char *buf, size_t size, int no)
 			*p += 'a' - 'A';
 }
 
+static void vfail(int no, const char *fmt, va_list ap)
+{
+	vsnprintf(err_last.msg, sizeof(err_last.msg), fmt, ap);
+	if (no)
+		append_errno(err_last.msg, sizeof(err_last.msg), no);
+	err_last.no = no;
+}
+
 int fail(int no, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err_last.msg, sizeof(err_last.msg), fmt, ap);
+	vfail(no, fmt, ap);
 	va_end(ap);
-	if (no)
-		append_errno(err_last.msg, sizeof(err_last.msg), no);
-	err_last.no = no;
 	return -1;
 }
 
@@ -55,18 +61,6 @@ int fail_ctx(const char *fmt, ...)
 	return -1;
 }
 
-static void rfc3339(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, ts.tv_nsec);
-}
-
 /* One write(2) per line so that concurrent writers never interleave. */
 void log_line(const char *level, const char *msg)
 {
@@ -77,7 +71,7 @@ void log_line(const char *level, const char *msg)
 		if (log_cfg.format == LOG_JSON) {
 			struct jw w;
 
-			rfc3339(now, sizeof(now));
+			rfc3339_now(now, sizeof(now));
 			jw_init(&w);
 			jw_obj_begin(&w);
 			jw_key(&w, "level");
@@ -93,7 +87,7 @@ void log_line(const char *level, const char *msg)
 			}
 			jw_fini(&w);
 		} else {
-			rfc3339(now, sizeof(now));
+			rfc3339_now(now, sizeof(now));
 			n = snprintf(line, sizeof(line), "%s %s: %s\n", now,
 				     level, msg);
 			if (n > (int)sizeof(line) - 1)
@@ -157,10 +151,7 @@ void die_msg(int no, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err_last.msg, sizeof(err_last.msg), fmt, ap);
+	vfail(no, fmt, ap);
 	va_end(ap);
-	if (no)
-		append_errno(err_last.msg, sizeof(err_last.msg), no);
-	err_last.no = no;
 	die();
 }

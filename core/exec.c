@@ -284,25 +284,13 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 	if (sync_send(sv[0], SYNC_GO, pid, -1) < 0 ||
 	    parent_sync(sv[0], &cfg, &st, pid) < 0)
 		goto kill;
-	if (o->pid_file) {
-		char buf[24];
-
-		snprintf(buf, sizeof(buf), "%d", (int)pid);
-		if (write_file_atomic(AT_FDCWD, o->pid_file, buf, strlen(buf),
-				      0644) < 0)
-			goto kill;
-	}
+	if (o->pid_file && write_pid_file(o->pid_file, pid) < 0)
+		goto kill;
 	*pidp = pid;
 	r = 0;
 	goto out;
 kill:
-	{
-		struct err saved = err_last;
-
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		err_last = saved;
-	}
+	kill_reap(pid);
 out:
 	if (sv[0] >= 0)
 		close(sv[0]);

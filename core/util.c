@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/err.h"
@@ -337,4 +339,34 @@ int listen_fds(void)
 	if (!s || parse_i64(s, 0, 1 << 20, &v) < 0)
 		return 0;
 	return (int)v;
+}
+
+int write_pid_file(const char *path, pid_t pid)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	return write_file_atomic(AT_FDCWD, path, buf, strlen(buf), 0644);
+}
+
+void kill_reap(pid_t pid)
+{
+	struct err saved = err_last;
+
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	err_last = saved;
+}
+
+void rfc3339_now(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
