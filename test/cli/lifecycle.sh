@@ -31,6 +31,13 @@ testing_rc "kill by name SIGTERM" 0 "$O kill c3 SIGTERM"
 testing_rc "delete --force" 0 "$O delete --force c3"
 testing "no process left after delete --force" "alive \$(cat $T/pid3) && echo alive || echo gone" "gone"
 
+$O create --bundle $B --pid-file $T/pid4 c4
+kill -9 "$(cat $T/pid4)"
+testing "start of a container whose init died is an error, not a hang" \
+	"timeout 10 $O start c4 2>&1; echo rc=\$?" "ocibox: start: cannot start a container in status stopped (only a created one)
+rc=1"
+$O delete c4
+
 # run
 jqset "$B" '.process.args = ["/bin/sh", "-c", "exit 3"]'
 testing_rc "run relays the exit code" 3 "$O run --bundle $B r1"
@@ -66,4 +73,6 @@ testing "missing program on PATH: the words podman maps to 127" \
 jqset "$B" '.process.args = ["/bin/true"] | .root.path = "nowhere"'
 testing "missing rootfs: clear error" "$O create --bundle $B e3 2>&1 | grep -c 'root.path'" "1"
 testing "missing rootfs: no state left" "ls $ROOT" ""
+testing "failed creates left no cgroup" \
+	"ls -d /sys/fs/cgroup/*/ocibox/e1 /sys/fs/cgroup/*/ocibox/e3 2>/dev/null | wc -l" "0"
 testing "no process of ours left" "ours_left" "0"
