@@ -43,18 +43,6 @@ static char *state_json(const struct state *st, const char *status)
 	return w.buf;
 }
 
-static void now_rfc3339(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, ts.tv_nsec);
-}
-
 /* Keep what start and delete need (annotations, poststart and poststop
  * hooks) in state.json, so neither has to read config.json again. */
 static void keep_from_config(struct state *st, const struct spec *s)
@@ -483,7 +471,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 
 	if (state_create(&st, o->root, o->id) < 0)
 		goto undo_ns;
-	now_rfc3339(created, sizeof(created));
+	rfc3339_now(created, sizeof(created));
 	st.bundle = xstrdup(s.bundle);
 	st.rootfs = xstrdup(rootfs);
 	st.created = xstrdup(created);
@@ -573,14 +561,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	strcpy(st.status, "created");
 	if (state_save(&st) < 0)
 		goto undo_child;
-	if (o->pid_file) {
-		char buf[24];
-
-		snprintf(buf, sizeof(buf), "%d", (int)pid);
-		if (write_file_atomic(AT_FDCWD, o->pid_file, buf, strlen(buf),
-				      0644) < 0)
-			goto undo_child;
-	}
+	if (o->pid_file && write_pid_file(o->pid_file, pid) < 0)
+		goto undo_child;
 	if (o->start_now) {
 		char *json;
 
@@ -604,13 +586,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	return 0;
 
 undo_child:
-	{
-		struct err saved = err_last;
-
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		err_last = saved;
-	}
+	kill_reap(pid);
 undo_sync:
 	if (sv[0] >= 0)
 		close(sv[0]);
