@@ -17,6 +17,9 @@ SC_ORIG_SHA = d82902400405cf0068574ef3dc1fe5f5926207543ba1ae6f8e7a1576351dcbdb
 SC_DEB      = libseccomp_$(SC_VERSION)-$(SC_DEBREV).debian.tar.xz
 SC_DEB_SHA  = 665fc6ad1b9887207b0af1a293a2d7975e2df503a2618d1808b970081f9672f6
 
+# libseccomp allocates through these, renamed to sc_heap_* (core/seccomp.c)
+SC_HEAP_FNS = malloc calloc realloc free strdup
+
 SC_TOP   = $(abspath $(B))/third_party
 # the downloaded source, kept: LGPL-2.1 binaries must come with it
 SC_DL    = $(SC_TOP)/dl
@@ -79,6 +82,7 @@ $(SC_STAMP): third_party/libseccomp.mk | $(KINC)/.stamp $(B)/.deps-build
 	@$(call sc_need,sha256sum,coreutils)
 	@$(call sc_need,xz,xz-utils)
 	@$(call sc_need,patch,patch)
+	@$(call sc_need,objcopy,binutils)
 	@mkdir -p $(SC_DL)
 	@for f in $(SC_ORIG) $(SC_DEB); do \
 		if [ ! -e $(SC_DL)/$$f ] && [ -e third_party/dl/$$f ]; then \
@@ -130,6 +134,15 @@ $(SC_STAMP): third_party/libseccomp.mk | $(KINC)/.stamp $(B)/.deps-build
 		} >> build.log 2>&1 || \
 		{ tail -n 30 build.log; echo "libseccomp: build failed"; exit 1; }
 	@rm -f $(SC_OUT)/lib/libseccomp.la
+	@echo "libseccomp: renaming its allocator calls to sc_heap_* (see core/seccomp.c)"
+	@objcopy $(foreach f,$(SC_HEAP_FNS),--redefine-sym $(f)=sc_heap_$(f)) \
+		$(SC_OUT)/lib/libseccomp.a
+	@left=$$(nm -u $(SC_OUT)/lib/libseccomp.a | awk '{print $$2}' | sort -u | \
+		grep -xE 'malloc|calloc|realloc|free|strdup|strndup|reallocarray|aligned_alloc|posix_memalign|memalign|valloc' | \
+		tr '\n' ' '); \
+	if [ -n "$$left" ]; then \
+		echo "libseccomp: still calls $$left: add them to SC_HEAP_FNS and core/seccomp.c"; \
+		rm -rf $(SC_OUT); exit 1; fi
 	@touch $@
 	@echo "libseccomp: $(SC_OUT)/lib/libseccomp.a ready"
 
