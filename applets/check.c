@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -33,6 +34,19 @@ static void problem(void *ctx, const char *msg)
 	problems++;
 }
 
+/* One problem found here: "config.json: PATH: ..." (+ ": errno text"). */
+static void PRINTF(2, 3) problemf(int no, const char *fmt, ...)
+{
+	char msg[sizeof(err_last.msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fail(no, "config.json: %s", msg);
+	problem(NULL, err_last.msg);
+}
+
 /* args[0] looked up inside the rootfs, never outside it. */
 static void check_exe(const struct spec *s, int rootfd)
 {
@@ -47,9 +61,8 @@ static void check_exe(const struct spec *s, int rootfd)
 		fd = mount_resolve(rootfd, arg, O_PATH);
 		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 		    !(st.st_mode & 0111)) {
-			snprintf(buf, sizeof(buf), "process.args[0]: \"%s\" is "
-				 "not an executable file in the rootfs", arg);
-			problem(NULL, buf);
+			problemf(0, "process.args[0]: \"%s\" is not an "
+				 "executable file in the rootfs", arg);
 		}
 		if (fd >= 0)
 			close(fd);
@@ -74,14 +87,13 @@ static void check_exe(const struct spec *s, int rootfd)
 		if (!d[strcspn(d, ":")])
 			break;
 	}
-	snprintf(buf, sizeof(buf), "process.args[0]: \"%s\": executable file "
-		 "not found in $PATH inside the rootfs", arg);
-	problem(NULL, buf);
+	problemf(0, "process.args[0]: \"%s\": executable file not found in "
+		 "$PATH inside the rootfs", arg);
 }
 
 static void check_host(const struct spec *s)
 {
-	char buf[1024], path[64];
+	char path[64];
 	AUTOFREE char *fs = NULL, *last = NULL;
 	size_t i, len;
 	int64_t cap_last = 40;
@@ -96,15 +108,12 @@ static void check_host(const struct spec *s)
 
 		snprintf(path, sizeof(path), "/proc/self/ns/%s", file[i]);
 		if (s->linux.ns[i].present && access(path, F_OK) < 0) {
-			snprintf(buf, sizeof(buf), "linux.namespaces: this kernel "
-				 "has no %s namespaces", spec_ns_name[i]);
-			problem(NULL, buf);
+			problemf(0, "linux.namespaces: this kernel has no %s "
+				 "namespaces", spec_ns_name[i]);
 		}
 		if (s->linux.ns[i].path && access(s->linux.ns[i].path, F_OK) < 0) {
-			snprintf(buf, sizeof(buf), "linux.namespaces: %s path "
-				 "'%s': %s", spec_ns_name[i], s->linux.ns[i].path,
-				 strerror(errno));
-			problem(NULL, buf);
+			problemf(errno, "linux.namespaces: %s path '%s'",
+				 spec_ns_name[i], s->linux.ns[i].path);
 		}
 	}
 	if (read_file_at(AT_FDCWD, "/proc/filesystems", &fs, &len) == 0)
@@ -117,10 +126,9 @@ static void check_host(const struct spec *s)
 				continue;
 			snprintf(want, sizeof(want), "\t%s\n", t);
 			if (!strstr(fs, want)) {
-				snprintf(buf, sizeof(buf), "mounts[%zu].type: "
-					 "filesystem \"%s\" not known to this "
-					 "kernel (/proc/filesystems)", i, t);
-				problem(NULL, buf);
+				problemf(0, "mounts[%zu].type: filesystem \"%s\" "
+					 "not known to this kernel "
+					 "(/proc/filesystems)", i, t);
 			}
 		}
 	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", &last, &len) == 0) {
@@ -134,10 +142,9 @@ static void check_host(const struct spec *s)
 			all |= s->process.caps[i];
 		for (i = (size_t)cap_last + 1; i <= SPEC_CAP_MAX; i++)
 			if (all & (1ULL << i)) {
-				snprintf(buf, sizeof(buf), "process.capabilities: "
-					 "%s is not known to this kernel (it will "
-					 "be dropped)", spec_cap_name[i]);
-				problem(NULL, buf);
+				problemf(0, "process.capabilities: %s is not "
+					 "known to this kernel (it will be dropped)",
+					 spec_cap_name[i]);
 			}
 	}
 	for (i = 0; s->has_process && i < s->process.n_rlimits; i++) {
@@ -146,12 +153,11 @@ static void check_host(const struct spec *s)
 
 		if (getrlimit(r->resource, &cur) == 0 && r->hard > cur.rlim_max &&
 		    cur.rlim_max != RLIM_INFINITY) {
-			snprintf(buf, sizeof(buf), "process.rlimits[%zu]: %s hard "
-				 "limit %llu is above this host's %llu and raising "
-				 "it needs CAP_SYS_RESOURCE", i, r->type,
+			problemf(0, "process.rlimits[%zu]: %s hard limit %llu is "
+				 "above this host's %llu and raising it needs "
+				 "CAP_SYS_RESOURCE", i, r->type,
 				 (unsigned long long)r->hard,
 				 (unsigned long long)cur.rlim_max);
-			problem(NULL, buf);
 		}
 	}
 }
@@ -191,11 +197,7 @@ int cmd_check(int argc, char **argv)
 	if (!s.has_process)
 		problem(NULL, "config.json: process: required to create a container");
 	if (stat(s.root.abs, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		char buf[PATH_MAX + 64];
-
-		snprintf(buf, sizeof(buf), "config.json: root.path: '%s': %s",
-			 s.root.abs, errno ? strerror(errno) : "not a directory");
-		problem(NULL, buf);
+		problemf(errno ? errno : ENOTDIR, "root.path: '%s'", s.root.abs);
 	} else if (s.has_process &&
 		   (rootfd = openat(AT_FDCWD, s.root.abs, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		check_exe(&s, rootfd);
