@@ -104,7 +104,11 @@ mkimage_oci() {
 	tar -C "$d" -cf "$1/image-oci.tar" oci-layout index.json blobs
 }
 
-# leftovers ROOT: ocibox state dirs still under ROOT
-leftovers() { ls -A "$1" 2>/dev/null | tr '\n' ' '; }
+# leftovers ROOT: ocibox state dirs still under ROOT (which must exist: a
+# check of the wrong directory must not pass)
+leftovers() {
+	[ -d "$1" ] || { echo "(no directory $1)"; return; }
+	ls -A "$1" | tr '\n' ' '
+}
 # mounts_under DIR: mount points below DIR
 mounts_under() { awk -v d="$1" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo; }
