@@ -1,12 +1,19 @@
 # third_party/libseccomp.mk: libseccomp, built once from Debian's source
 # package with $(CC) (musl) into a static library under $(B)/third_party/out.
-# Included by the Makefile; does nothing unless SECCOMP=1. See README.md here.
-ifeq ($(SECCOMP),1)
+# Included by the Makefile; builds nothing unless SECCOMP=1. See README.md here.
 
-# Included before `all`: none of the rules below may become the default goal.
+# Included before `all`: none of the rules here may become the default goal.
 ifeq ($(.DEFAULT_GOAL),)
 .DEFAULT_GOAL := all
 endif
+
+# make does not track flags: objects depend on a file named for the setting,
+# so that switching SECCOMP either way recompiles what tests ENABLE_SECCOMP.
+$(B)/.seccomp-$(SECCOMP):
+	@mkdir -p $(B) && rm -f $(B)/.seccomp-* && touch $@
+$(OBJ): $(B)/.seccomp-$(SECCOMP)
+
+ifeq ($(SECCOMP),1)
 
 # The pin, as runc's build-seccomp.sh pins its tarball: Debian bookworm's
 # source package (upstream 2.5.4 plus Debian's syscall-table update to Linux 6.7).
@@ -39,7 +46,6 @@ SC_APTO  = -o Dir::Etc::sourcelist=$(SC_APT)/sources.list \
 CPPFLAGS += -isystem $(SC_OUT)/include
 LIBS     += $(SC_OUT)/lib/libseccomp.a
 
-# Every object: ENABLE_SECCOMP changes with SECCOMP, which make does not track.
 $(OBJ) $(NAME): $(SC_STAMP)
 
 # deb-src entries derived from the system's deb entries: one-line
