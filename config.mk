@@ -10,7 +10,7 @@ CFLAGS   = -std=gnu11 -Os -Wall -Wextra -Wshadow -Wvla -Wno-unused-parameter \
 CPPFLAGS = -Ulinux -D_GNU_SOURCE -I. -DVERSION=\"$(VERSION)\" -DENABLE_SECCOMP=$(SECCOMP)
 LDFLAGS  = -static -Wl,--gc-sections -s
 # SECCOMP = 0 builds without libseccomp (core/seccomp.h then provides stubs)
-SECCOMP  = 0
+SECCOMP  = 1
 PREFIX   = /usr/local
 DESTDIR  =
 # build directory for objects, kernel headers, third-party libraries
