@@ -68,11 +68,11 @@ $(B)/test/unit/%: test/unit/%.c $(LIB_OBJ) test/unit/check.h
 $(B)/san/%.o: %.c | $(KINC)/.stamp
 	@mkdir -p $(@D)
 	$(call say,CC-SAN,$<)
-	$(Q)cc $(CPPFLAGS) -DENABLE_SECCOMP=0 $(SANFLAGS) -std=gnu11 -Wall -MMD -MP -c -o $@ $<
+	$(Q)cc $(filter-out -DENABLE_SECCOMP=%,$(CPPFLAGS)) -DENABLE_SECCOMP=0 $(SANFLAGS) -std=gnu11 -Wall -MMD -MP -c -o $@ $<
 
 $(B)/san/test/unit/%: test/unit/%.c $(LIB_OBJ:$(B)/%=$(B)/san/%) test/unit/check.h
 	@mkdir -p $(@D)
-	cc $(CPPFLAGS) -DENABLE_SECCOMP=0 $(SANFLAGS) -std=gnu11 -o $@ $< \
+	cc $(filter-out -DENABLE_SECCOMP=%,$(CPPFLAGS)) -DENABLE_SECCOMP=0 $(SANFLAGS) -std=gnu11 -o $@ $< \
 		$(LIB_OBJ:$(B)/%=$(B)/san/%)
 
 # The static probe that test rootfs carry as /probe.
@@ -108,8 +108,8 @@ check: test
 size: $(NAME)
 	@size $(NAME)
 	@ls -l $(NAME) | awk '{print "$(NAME): " $$5 " bytes"}'
-	@$(CC) $(CFLAGS) $(filter-out -s,$(LDFLAGS)) -o $(B)/$(NAME).unstripped $(OBJ) $(LIBS)
-	@nm --size-sort -S $(B)/$(NAME).unstripped | tail -20
+	@$(CC) $(CFLAGS) $(filter-out -s,$(LDFLAGS)) -o $(B)/unstripped $(OBJ) $(LIBS)
+	@nm --size-sort -S $(B)/unstripped | tail -20
 
 demo: $(B)/.deps-test $(NAME)
 	@sh test/demo.sh

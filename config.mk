@@ -9,7 +9,8 @@ CFLAGS   = -std=gnu11 -Os -Wall -Wextra -Wshadow -Wvla -Wno-unused-parameter \
 # -Ulinux: GNU C predefines `linux` as 1, and struct spec has a member named linux
 CPPFLAGS = -Ulinux -D_GNU_SOURCE -I. -DVERSION=\"$(VERSION)\" -DENABLE_SECCOMP=$(SECCOMP)
 LDFLAGS  = -static -Wl,--gc-sections -s
-# SECCOMP = 0 builds without libseccomp (core/seccomp.h then provides stubs)
+# SECCOMP = 0 builds without libseccomp (core/seccomp.c then has stubs that
+# refuse a config asking for seccomp)
 SECCOMP  = 1
 PREFIX   = /usr/local
 DESTDIR  =

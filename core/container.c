@@ -101,6 +101,7 @@ struct child {
 	int sync;          /* our end of the sync pair */
 	int fifo;          /* O_PATH fd of exec.fifo, or -1 (run) */
 	int console;       /* connected console socket, or -1 */
+	const struct sc_filter *filter;  /* compiled by the runtime */
 };
 
 static bool has_cgroup_mount(const struct spec *s)
@@ -111,6 +112,20 @@ static bool has_cgroup_mount(const struct spec *s)
 		if (s->mounts[i].type && str_eq(s->mounts[i].type, "cgroup"))
 			return true;
 	return false;
+}
+
+/* The init's execve comes after start, when no runtime is left to report
+ * its failure: refuse at create what cannot run, as runc's LookPath does
+ * (mode bits only). exec needs no such check: its execve reports itself. */
+static int check_runnable(const char *exe)
+{
+	struct stat sb;
+
+	if (stat(exe, &sb) < 0)
+		return fail(errno, "exec \"%s\"", exe);
+	if (!(sb.st_mode & 0111))
+		return fail(EACCES, "exec \"%s\"", exe);
+	return 0;
 }
 
 static int child_setup(struct child *c)
@@ -195,8 +210,8 @@ static int child_setup(struct child *c)
 	close(mc.rootfd);
 	if (proc_attrs(p, &s->linux) < 0 ||
 	    proc_keyring(c->o->no_new_keyring, c->st->id) < 0 ||
-	    proc_find_exe(p, exe) < 0 ||
-	    proc_identity(p, &s->linux.seccomp, &notify_fd) < 0)
+	    proc_find_exe(p, exe) < 0 || check_runnable(exe) < 0 ||
+	    proc_identity(p, c->filter, &notify_fd) < 0)
 		return -1;
 	if (notify_fd >= 0) {
 		if (sync_send(c->sync, SYNC_SECCOMP, 0, notify_fd) < 0 ||
@@ -440,9 +455,10 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	struct ns_set ns;
 	struct cgroup cg;
 	struct child c;
+	struct sc_filter filter = { 0 };
 	AUTOCLOSE int fifo = -1, console = -1, cgfd = -1;
 	int sv[2] = { -1, -1 }, problems = 0;
-	char created[40], rootfs[PATH_MAX];
+	char created[40], rootfs[PATH_MAX], cache[PATH_MAX];
 	const struct spec_resources *res;
 	pid_t pid = -1;
 
@@ -452,6 +468,11 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	if (check_spec(o, &s) < 0 || ns_open(&ns, &s.linux) < 0)
 		goto undo_spec;
 	if (proc_cap_last_init() < 0)
+		goto undo_ns;
+	/* compiled here, once, and cached under --root: the child only
+	 * installs it (libseccomp takes ~15 ms for podman's profile) */
+	if (path_join(cache, sizeof(cache), o->root, ".seccomp") < 0 ||
+	    sc_prepare(&s, cache, &filter) < 0)
 		goto undo_ns;
 	if (o->systemd_cgroup) {
 		fail(0, "--systemd-cgroup: the systemd cgroup driver is not "
@@ -514,7 +535,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	}
 	c = (struct child){
 		.o = o, .s = &s, .st = &st, .ns = &ns, .sync = sv[1],
-		.fifo = fifo, .console = console,
+		.fifo = fifo, .console = console, .filter = &filter,
 	};
 	pid = clone_child(ns.clone_flags, cgfd);
 	if (pid == 0) {
@@ -580,6 +601,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	}
 	close(sv[0]);
 	ns_close(&ns);
+	sc_filter_fini(&filter);
 	state_fini(&st);
 	spec_free(&s);
 	*pidp = pid;
@@ -611,6 +633,7 @@ undo_state:
 	state_fini(&st);
 undo_ns:
 	ns_close(&ns);
+	sc_filter_fini(&filter);
 undo_spec:
 	spec_free(&s);
 	return -1;

@@ -126,6 +126,7 @@ struct exec_child {
 	const struct spec_process *p;
 	int *ns;
 	int sync, console;
+	const struct sc_filter *filter;
 };
 
 static int child_setup(struct exec_child *c)
@@ -155,7 +156,7 @@ static int child_setup(struct exec_child *c)
 		close(c->console);
 	}
 	if (proc_attrs(c->p, &c->cfg->linux) < 0 || proc_find_exe(c->p, exe) < 0 ||
-	    proc_identity(c->p, &c->cfg->linux.seccomp, &notify_fd) < 0)
+	    proc_identity(c->p, c->filter, &notify_fd) < 0)
 		return -1;
 	if (notify_fd >= 0) {
 		if (sync_send(c->sync, SYNC_SECCOMP, 0, notify_fd) < 0 ||
@@ -206,6 +207,8 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 	struct spec_process proc;
 	struct cgroup cg;
 	struct exec_child c;
+	struct sc_filter filter = { 0 };
+	char cache[PATH_MAX];
 	const char *status;
 	int ns[SPEC_NS_COUNT], sv[2] = { -1, -1 }, i, r = -1;
 	AUTOCLOSE int console = -1, pidfd = -1, cgfd = -1;
@@ -243,7 +246,9 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 		fail(0, "container not running");
 		goto out;
 	}
-	if (proc_cap_last_init() < 0)
+	if (proc_cap_last_init() < 0 ||
+	    path_join(cache, sizeof(cache), o->root, ".seccomp") < 0 ||
+	    sc_prepare(&cfg, cache, &filter) < 0)
 		goto out;
 	if (proc.terminal) {
 		console = o->console_socket ? console_connect(o->console_socket)
@@ -261,7 +266,8 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 		goto out;
 	}
 	c = (struct exec_child){ .o = o, .cfg = &cfg, .p = &proc, .ns = ns,
-				 .sync = sv[1], .console = console };
+				 .sync = sv[1], .console = console,
+				 .filter = &filter };
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
@@ -298,6 +304,7 @@ out:
 		if (ns[i] >= 0)
 			close(ns[i]);
 	(void)cgfd;
+	sc_filter_fini(&filter);
 	spec_free(&ps);
 	spec_free(&cfg);
 	state_fini(&st);

@@ -251,14 +251,12 @@ static int capset_all(const uint64_t *caps)
 	return 0;
 }
 
-static int load_seccomp(const struct spec_seccomp *sc, int *notify_fd)
+static int load_seccomp(const struct sc_filter *sc, int *notify_fd)
 {
-	if (!sc || !sc->set)
-		return 0;
-	return sc_load(sc, notify_fd);
+	return sc_install(sc, notify_fd);
 }
 
-int proc_identity(const struct spec_process *p, const struct spec_seccomp *sc,
+int proc_identity(const struct spec_process *p, const struct sc_filter *sc,
 		  int *notify_fd)
 {
 	uint64_t caps[SPEC_CAP_SETS];

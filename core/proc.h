@@ -33,7 +33,8 @@ int proc_find_exe(const struct spec_process *p, char out[PATH_MAX]);
  * and seccomp at the last point the runtime may still need privileges.
  * *NOTIFY_FD gets a seccomp listener fd or -1. cwd is entered and checked.
  * 0 or -1. */
-int proc_identity(const struct spec_process *p, const struct spec_seccomp *sc,
+struct sc_filter;
+int proc_identity(const struct spec_process *p, const struct sc_filter *sc,
 		  int *notify_fd);
 /* umask, final CPU affinity, close-on-exec of all fds from FIRST_KEEP,
  * then execve EXE. Returns only on failure (-1, fail()ed). */

@@ -4,6 +4,7 @@
  * libseccomp 2.5; the listener handshake of runtime-spec config-linux.md#seccomp.
  * Left out: runc's ENOSYS stub for syscalls newer than the profile. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -479,55 +480,181 @@ static int sc_compile(const struct spec_seccomp *sc, struct sock_filter **prog,
 	return r;
 }
 
-int sc_load(const struct spec_seccomp *sc, int *listener_fd)
+/* Compile SC (validated) into F. */
+static int sc_build(const struct spec_seccomp *sc, struct sc_filter *f)
 {
 	struct sc_report r = { 0 };
-	AUTOFREE struct sock_filter *prog = NULL;
-	struct sock_fprog fprog;
-	unsigned long flags = 0;
-	unsigned short len;
-	bool notify;
+	struct sock_filter *prog = NULL;
 	size_t i;
-	long rc;
 
-	*listener_fd = -1;
-	if (!sc->set)
-		return 0;
+	memset(f, 0, sizeof(*f));
 	if (sc_validate(sc, &r) > 0)
 		return -1;
-	if (sc_compile(sc, &prog, &len) < 0)
+	if (sc_compile(sc, &prog, &f->len) < 0)
 		return -1;
+	f->prog = prog;
 	for (i = 0; i < sc->flags.n; i++)
-		flags |= sc_flag_bit(sc->flags.v[i]);
-	if ((notify = sc_uses_notify(sc))) {
-		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		f->flags |= sc_flag_bit(sc->flags.v[i]);
+	if ((f->notify = sc_uses_notify(sc))) {
+		f->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
 		/* The kernel refuses TSYNC with a listener unless a failed
 		 * sync reports ESRCH instead of a thread id (Linux 5.7). */
-		if (flags & SECCOMP_FILTER_FLAG_TSYNC) {
-			if (!sc_flag_bit_supported(SECCOMP_FILTER_FLAG_TSYNC_ESRCH))
+		if (f->flags & SECCOMP_FILTER_FLAG_TSYNC) {
+			if (!sc_flag_bit_supported(SECCOMP_FILTER_FLAG_TSYNC_ESRCH)) {
+				sc_filter_fini(f);
 				return fail(0, "seccomp: SECCOMP_FILTER_FLAG_TSYNC with "
 					    "SCMP_ACT_NOTIFY needs SECCOMP_FILTER_FLAG_TSYNC_ESRCH "
 					    "(Linux 5.7)");
-			flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+			}
+			f->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
 		}
 	} else {
 		/* It only changes how a notifying syscall waits; the kernel
 		 * refuses it without a listener. */
-		flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+		f->flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 	}
+	return 0;
+}
 
-	fprog = (struct sock_fprog){ .len = len, .filter = prog };
-	rc = sc_sys(SECCOMP_SET_MODE_FILTER, flags, &fprog);
+/* ---- the cache: ROOT/.seccomp/HASH holds a header, the profile's
+ * canonical JSON and the program; a hit needs the JSON to match exactly ---- */
+
+struct sc_cache_hdr {
+	char magic[8];           /* "OCIBXSC1" */
+	uint64_t flags;
+	uint32_t notify, len;    /* instructions */
+	uint32_t key_len;        /* bytes of key text that follow */
+};
+
+static const char *sc_build_id(void)
+{
+	/* what else shapes the program: our version and libseccomp's */
+	static char id[96];
+
+	if (!id[0])
+		snprintf(id, sizeof(id), "ocibox %s libseccomp %u.%u.%u\n", VERSION,
+			 seccomp_version()->major, seccomp_version()->minor,
+			 seccomp_version()->micro);
+	return id;
+}
+
+static int sc_cache_get(int dirfd, const char *name, const char *key,
+			size_t key_len, struct sc_filter *f)
+{
+	AUTOFREE char *buf = NULL;
+	struct sc_cache_hdr h;
+	size_t n;
+
+	if (read_file_at(dirfd, name, &buf, &n) < 0 || n < sizeof(h))
+		return -1;
+	memcpy(&h, buf, sizeof(h));
+	if (memcmp(h.magic, "OCIBXSC1", 8) || h.key_len != key_len ||
+	    h.len == 0 || h.len > BPF_MAXINSNS ||
+	    n != sizeof(h) + key_len + h.len * sizeof(struct sock_filter) ||
+	    memcmp(buf + sizeof(h), key, key_len))
+		return -1;
+	f->prog = xmalloc(h.len * sizeof(struct sock_filter));
+	memcpy(f->prog, buf + sizeof(h) + key_len,
+	       h.len * sizeof(struct sock_filter));
+	f->len = (unsigned short)h.len;
+	f->flags = h.flags;
+	f->notify = h.notify;
+	return 0;
+}
+
+static void sc_cache_put(int dirfd, const char *name, const char *key,
+			 size_t key_len, const struct sc_filter *f)
+{
+	struct sc_cache_hdr h = { .flags = f->flags, .notify = f->notify,
+				  .len = f->len, .key_len = (uint32_t)key_len };
+	size_t plen = f->len * sizeof(struct sock_filter);
+	AUTOFREE char *buf = xmalloc(sizeof(h) + key_len + plen);
+
+	memcpy(h.magic, "OCIBXSC1", 8);
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), key, key_len);
+	memcpy(buf + sizeof(h) + key_len, f->prog, plen);
+	/* a cache that cannot be written only costs the next compile */
+	if (write_file_atomic(dirfd, name, buf, sizeof(h) + key_len + plen,
+			      0600) < 0)
+		log_debug("seccomp cache: %s", err_last.msg);
+}
+
+int sc_prepare(const struct spec *s, const char *cache_dir, struct sc_filter *f)
+{
+	const struct json_doc *d = &s->doc;
+	AUTOCLOSE int dirfd = -1;
+	char name[32];
+	uint64_t h = 0xcbf29ce484222325ULL;
+	struct jw w;
+	size_t i;
+	int tok;
+
+	memset(f, 0, sizeof(*f));
+	if (!s->linux.seccomp.set)
+		return 0;
+	tok = json_get(d, json_get(d, 0, "linux"), "seccomp");
+	if (!cache_dir || tok < 0)
+		return sc_build(&s->linux.seccomp, f);
+	/* the key: the build, then the profile as canonical JSON */
+	jw_init(&w);
+	jw_raw(&w, sc_build_id(), strlen(sc_build_id()));
+	jw_copy(&w, d, tok);
+	for (i = 0; i < w.len; i++)
+		h = (h ^ (unsigned char)w.buf[i]) * 0x100000001b3ULL;
+	snprintf(name, sizeof(name), "%016llx", (unsigned long long)h);
+	if (mkdir_p(cache_dir, 0700) == 0)
+		dirfd = openat(AT_FDCWD, cache_dir, O_RDONLY | O_DIRECTORY |
+			       O_CLOEXEC);
+	if (dirfd >= 0 && sc_cache_get(dirfd, name, w.buf, w.len, f) == 0) {
+		jw_fini(&w);
+		return 0;
+	}
+	if (sc_build(&s->linux.seccomp, f) < 0) {
+		jw_fini(&w);
+		return -1;
+	}
+	if (dirfd >= 0)
+		sc_cache_put(dirfd, name, w.buf, w.len, f);
+	jw_fini(&w);
+	return 0;
+}
+
+int sc_install(const struct sc_filter *f, int *listener_fd)
+{
+	struct sock_fprog fprog;
+	long rc;
+
+	*listener_fd = -1;
+	if (!f || !f->prog)
+		return 0;
+	fprog = (struct sock_fprog){ .len = f->len, .filter = f->prog };
+	rc = sc_sys(SECCOMP_SET_MODE_FILTER, f->flags, &fprog);
 	if (rc < 0)
 		return fail(errno, "seccomp: load the filter (%u instructions)%s",
-			    len, errno == EACCES ?
+			    f->len, errno == EACCES ?
 			    " without no_new_privs or CAP_SYS_ADMIN" : "");
-	if (!notify && rc > 0)
+	if (!f->notify && rc > 0)
 		return fail(0, "seccomp: SECCOMP_FILTER_FLAG_TSYNC: thread %ld "
 			    "could not be synchronised", rc);
-	if (notify)
+	if (f->notify)
 		*listener_fd = (int)rc;
 	return 0;
+}
+
+int sc_load(const struct spec_seccomp *sc, int *listener_fd)
+{
+	struct sc_filter f;
+	int r;
+
+	*listener_fd = -1;
+	if (!sc->set)
+		return 0;
+	if (sc_build(sc, &f) < 0)
+		return -1;
+	r = sc_install(&f, listener_fd);
+	sc_filter_fini(&f);
+	return r;
 }
 
 /* err_last is the caller's: keep it across a trial compile. */
@@ -601,6 +728,20 @@ int sc_load(const struct spec_seccomp *sc, int *listener_fd)
 	return 0;
 }
 
+int sc_prepare(const struct spec *s, const char *cache_dir, struct sc_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (s->linux.seccomp.set)
+		return fail(0, "seccomp: not compiled in (built with SECCOMP=0)");
+	return 0;
+}
+
+int sc_install(const struct sc_filter *f, int *listener_fd)
+{
+	*listener_fd = -1;
+	return 0;
+}
+
 int sc_check(const struct spec_seccomp *sc,
 	     void (*problem)(void *ctx, const char *msg), void *ctx)
 {
@@ -620,6 +761,12 @@ void sc_features(struct jw *w)
 }
 
 #endif
+
+void sc_filter_fini(struct sc_filter *f)
+{
+	free(f->prog);
+	f->prog = NULL;
+}
 
 int sc_send_listener(const struct spec_seccomp *sc, int notify_fd,
 		     const char *state_json)

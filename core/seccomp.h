@@ -5,14 +5,34 @@
 #ifndef OCIBOX_SECCOMP_H
 #define OCIBOX_SECCOMP_H
 
+#include <stdbool.h>
+
 #include "core/json.h"
 #include "core/spec.h"
 
-/* Build SC's filter and load it into the calling thread (all threads with
- * SECCOMP_FILTER_FLAG_TSYNC); call it last before exec. Does not set
- * no_new_privs: without it the caller needs CAP_SYS_ADMIN. *LISTENER_FD gets
- * the notify fd (O_CLOEXEC, the caller's) when a rule uses SCMP_ACT_NOTIFY,
- * else -1. Does nothing when !SC->set. 0 or -1 (fail()s "seccomp: ..."). */
+/* A compiled filter, made by the runtime before it clones (so the work is
+ * done once, outside the container, and can be cached) and installed by the
+ * child with one seccomp(2) call. */
+struct sc_filter {
+	void *prog;              /* struct sock_filter[len], xmalloc'd; NULL = none */
+	unsigned short len;
+	unsigned long flags;     /* SECCOMP_FILTER_FLAG_* to load with */
+	bool notify;             /* a listener fd comes back */
+};
+
+/* Validate and compile S's linux.seccomp into F (F->prog NULL when there is
+ * none). With CACHE_DIR (a runtime-owned directory), a program compiled
+ * before for the same profile and build is read from there instead, and a
+ * new one is stored; the cached profile text is compared byte for byte, so
+ * a hash collision cannot hand out another profile's filter. 0 or -1
+ * (fail()s "seccomp: ..."). */
+int sc_prepare(const struct spec *s, const char *cache_dir, struct sc_filter *f);
+void sc_filter_fini(struct sc_filter *f);
+/* Load F into the calling process; call it last before exec. Without
+ * no_new_privs the caller needs CAP_SYS_ADMIN. *LISTENER_FD gets the notify
+ * fd when F->notify, else -1. 0 or -1. */
+int sc_install(const struct sc_filter *f, int *listener_fd);
+/* sc_prepare (no cache) + sc_install of one seccomp object, for tests. */
 int sc_load(const struct spec_seccomp *sc, int *listener_fd);
 
 /* Validate SC for `check` without loading it: names libseccomp or this kernel

@@ -2,7 +2,7 @@
 # inside, argument operators, flags, podman's default profile, and a notify
 # listener of our own (compiled here) that answers the container's mkdir.
 . "$TOP/test/lib.sh"
-PODMAN=${PODMAN_SAMPLE:-$TOP/../shared/samples/podman-config.sample.json}
+PODMAN=$TOP/test/data/podman-seccomp.json
 
 B=$T/b
 if [ "$($OCIBOX features | jq -r .linux.seccomp.enabled)" != true ]; then
@@ -93,7 +93,7 @@ jqset "$B" '.process.noNewPrivileges = true'
 
 # podman's default profile: busybox works, what it refuses is refused
 if [ -r "$PODMAN" ]; then
-	jqset "$B" ".linux.seccomp = $(jq -c .linux.seccomp "$PODMAN")"
+	jqset "$B" ".linux.seccomp = $(jq -c . "$PODMAN")"
 	args 'echo hello; ls -d /bin /etc; mkdir /tmp/x && echo mkdir ok; id -u'
 	testing "podman profile: sh, echo, ls, mkdir, id work" "$O run --bundle $B p1" "hello
 /bin
@@ -102,6 +102,21 @@ mkdir ok
 0"
 	args 'sh -c "exit 7"; echo child $?'
 	testing "podman profile: fork + exec + wait" "$O run --bundle $B p2" "child 7"
+	# the compiled program is cached under --root, verified on use
+	n0=$(ls $ROOT/.seccomp | wc -l)
+	testing "the same profile again: no new cache entry" \
+		"$O run --bundle $B p2b >/dev/null; ls $ROOT/.seccomp | wc -l" "$n0"
+	f=$ROOT/.seccomp/$(ls -t $ROOT/.seccomp | head -1)
+	printf 'XX' | dd of="$f" bs=1 seek=40 conv=notrunc 2>/dev/null
+	testing "a cache entry whose profile text differs is not used (and is replaced)" \
+		"$O run --bundle $B p3; dd if=$f bs=1 skip=40 count=2 2>/dev/null | grep -ac XX" "child 7
+0"
+	args 'mkdir /tmp/y 2>&1'
+	profile SCMP_ACT_ALLOW '[{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]'
+	testing "another profile is another cache entry, and its own filter" \
+		"$O run --bundle $B p4; ls $ROOT/.seccomp | wc -l" \
+		"mkdir: can't create directory '/tmp/y': Operation not permitted
+$((n0 + 1))"
 else
 	skip "podman profile" "$PODMAN not found"
 fi
