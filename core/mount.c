@@ -703,10 +703,14 @@ static int readonly_path(int rootfd, const char *path)
 int mount_finish(struct mount_ctx *mc)
 {
 	const struct spec_linux *lx = &mc->spec->linux;
-	AUTOCLOSE int nullfd = -1;
+	AUTOCLOSE int nullfd = -1, cwd = -1;
 	struct stat st;
 	size_t i;
 
+	/* runc creates a missing cwd, before / may become read-only */
+	if (mc->spec->has_process && mc->spec->process.cwd &&
+	    (cwd = mkpath(mc->rootfd, mc->spec->process.cwd, false)) < 0)
+		return fail_ctx("process.cwd \"%s\"", mc->spec->process.cwd);
 	if (lx->masked_paths.n) {
 		/* Files are masked by /dev/null, which must really be the
 		 * null device, not something the image put there. */

@@ -76,10 +76,11 @@ fi
 testing "oomScoreAdj" "r '.process.oomScoreAdj = 500' /bin/cat /proc/self/oom_score_adj" "500"
 testing "cwd" "r '.process.cwd = \"/tmp\"' /probe cwd" "/tmp"
 testing "cwd is / by default" "r . /probe cwd" "/"
-testing "missing cwd: clear error" \
-	"r '.process.cwd = \"/nonexistent\"' /probe cwd 2>&1" \
-	'ocibox: run: process.cwd: chdir "/nonexistent": no such file or directory'
-testing "missing cwd: no state left" "ls $ROOT" ""
+testing "missing cwd is created, as runc does (even with a read-only root)" \
+	"r '.process.cwd = \"/new/dir\"' /probe cwd 2>&1" "/new/dir"
+testing "cwd that is a file: clear error" \
+	"r '.process.cwd = \"/probe\"' /probe cwd 2>&1 | grep -c 'process.cwd'" "1"
+testing "failed cwd: no state left" "ls $ROOT" ""
 testing "env is exactly process.env" \
 	"r '.process.env = [\"A=1\", \"B=two words\"]' /bin/env" "A=1
 B=two words"
