@@ -70,6 +70,12 @@ testing "missing program: no state left" "ls $ROOT" ""
 jqset "$B" '.process.args = ["nope"]'
 testing "missing program on PATH: the words podman maps to 127" \
 	"$O run --bundle $B e2 2>&1 | grep -c 'executable file not found in \$PATH'" "1"
+# refused at create, as runc's LookPath: after start no runtime could say why
+printf 'data\n' > "$B/rootfs/noexec"; chmod 0644 "$B/rootfs/noexec"
+jqset "$B" '.process.args = ["/noexec"]'
+testing "non-executable program: refused at create with the words podman maps to 126" \
+	"$O create --bundle $B e4 2>&1" 'ocibox: create: exec "/noexec": permission denied'
+testing "non-executable program: no state left" "ls $ROOT" ""
 jqset "$B" '.process.args = ["/bin/true"] | .root.path = "nowhere"'
 testing "missing rootfs: clear error" "$O create --bundle $B e3 2>&1 | grep -c 'root.path'" "1"
 testing "missing rootfs: no state left" "ls $ROOT" ""
