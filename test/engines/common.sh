@@ -105,10 +105,11 @@ mkimage_oci() {
 }
 
 # leftovers ROOT: ocibox state dirs still under ROOT (which must exist: a
-# check of the wrong directory must not pass)
+# check of the wrong directory must not pass); .seccomp is the compiled
+# profile cache, not a container
 leftovers() {
 	[ -d "$1" ] || { echo "(no directory $1)"; return; }
-	ls -A "$1" | tr '\n' ' '
+	ls -A "$1" | grep -vx '\.seccomp' | tr '\n' ' '
 }
 # mounts_under DIR: mount points below DIR
 mounts_under() { awk -v d="$1" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo; }

@@ -229,12 +229,15 @@ testing_rc "rm a stopped container" 0 "P rm c2"
 testing_rc "run -d then wait: the exit code" 0 \
 	"id=\$(P run -d $I /bin/sh -c 'exit 4') && [ \$(P wait \$id) = 4 ] && P rm \$id >/dev/null"
 
-# ---- nothing left behind
-engine_cleanup
+# ---- nothing left behind (before `system reset` could hide a mount)
+P rm -a -f -t 0 >/dev/null 2>&1
+P pod rm -a -f -t 0 >/dev/null 2>&1
 ids=$(P ps -a -q --no-trunc 2>/dev/null)
 expect "no podman containers left" "" "$ids"
 expect "no ocibox state left under the private root" "" "$(leftovers "$ROOT")"
 expect "no ocibox container cgroup left (libpod_parent/libpod-*)" "" \
 	"$(libpod_cgroups | comm -13 "$T/cgroups.before" -)"
-expect "no mounts left under the test dir" "" "$(mounts_under "$T")"
+# (the overlay driver's own home bind stays until `system reset`)
+expect "no mounts left under the test dir" "" \
+	"$(mounts_under "$T" | grep -vx "$T/storage/overlay")"
 expect "no conmon left for our containers" "" "$(pgrep -f "conmon.*$T/runroot" 2>/dev/null)"
