@@ -61,6 +61,13 @@ daemon_stop() {
 	rm -f "$1"
 	return 0
 }
+# keep_logs FILE...: with ENGINES_LOGS=DIR, copy the engine's logs there
+keep_logs() {
+	[ -n "${ENGINES_LOGS:-}" ] || return 0
+	mkdir -p "$ENGINES_LOGS/$TESTNAME"
+	cp "$@" "$ENGINES_LOGS/$TESTNAME/" 2>/dev/null
+	return 0
+}
 # wait_for SECONDS CMD...: until CMD succeeds
 wait_for() {
 	_n=$(($1 * 10)); shift

@@ -47,7 +47,7 @@ engine_cleanup() {
 	for d in /sys/fs/cgroup/*/$NS; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
 	return 0
 }
-trap 'engine_cleanup; cleanup' EXIT
+trap 'engine_cleanup; keep_logs "$D/containerd.log"; cleanup' EXIT
 
 daemon_start "$D/containerd.pid" "$D/containerd.log" containerd --config "$D/config.toml"
 wait_for 30 ctr --address "$D/containerd.sock" version ||

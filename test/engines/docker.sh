@@ -60,7 +60,7 @@ engine_cleanup() {
 	daemon_stop "$D/containerd.pid"
 	return 0
 }
-trap 'engine_cleanup; cleanup' EXIT
+trap 'engine_cleanup; keep_logs "$D/containerd.log" "$DD/dockerd.log"; cleanup' EXIT
 
 daemon_start "$D/containerd.pid" "$D/containerd.log" containerd --config "$D/config.toml"
 wait_for 30 ctr --address "$D/containerd.sock" version ||

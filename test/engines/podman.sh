@@ -43,7 +43,7 @@ engine_cleanup() {
 	# the storage driver's own mounts (not the containers')
 	P system reset -f >/dev/null 2>&1
 }
-trap 'engine_cleanup; cleanup' EXIT
+trap 'engine_cleanup; keep_logs "$T/events.log"; cleanup' EXIT
 
 libpod_cgroups() {
 	find /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/unified/libpod_parent \
