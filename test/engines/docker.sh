@@ -141,6 +141,11 @@ testing "exec -t (script)" \
 testing "exec -u 1000 -e -w" "DK exec -u 1000 -e FOO=bar -w /tmp d1 /bin/sh -c 'echo \$(id -u) \$FOO \$(pwd)'" \
 	"1000 bar /tmp"
 testing_rc "exec: exit status 5" 5 "DK exec d1 /bin/sh -c 'exit 5'"
+out=$(DK exec d1 /nonexist 2>&1); rc=$?
+expect "exec of a missing command: exit 126 (docker maps exec failures so)" 126 $rc "$out"
+expect_match "exec of a missing command: ocibox's reason" \
+	'exec "/nonexist": no such file or directory' "$out"
+echo "    docker exec prints: $out"
 testing "top" "DK top d1 -o pid,args | tail -n +2 | awk '{print \$2, \$3}'" "/bin/sleep 1000"
 testing "update --memory 128m (LinuxResources on stdin)" \
 	"DK update --memory 128m --memory-swap 256m d1 >/dev/null && cat /sys/fs/cgroup/memory/docker/\$(DK inspect -f '{{.Id}}' d1)/memory.limit_in_bytes" \

@@ -77,6 +77,13 @@ expect "missing command (path): exit 127" 127 $rc "$out"
 expect_match "missing command (path): ocibox's reason" \
 	'ocibox: exec "/nonexist": no such file or directory' "$out"
 echo "    podman prints: $out"
+# a runtime not in runtime_supports_json gets no --log: conmon relays stderr
+cp -p "$RT" "$T/bin/plainrt"
+out=$(tmo 90 podman --root "$T/storage" --runroot "$T/runroot" --runtime "$T/bin/plainrt" \
+	run --rm $I /nonexist 2>&1); rc=$?
+expect "missing command, runtime without --log: exit 127" 127 $rc "$out"
+expect_match "missing command, runtime without --log: ocibox's stderr" \
+	'ocibox: create: exec "/nonexist": no such file or directory' "$out"
 out=$(P run --rm $I nonexist 2>&1); rc=$?
 expect "missing command (PATH): exit 127" 127 $rc "$out"
 expect_match "missing command (PATH): ocibox's reason" \
