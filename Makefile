@@ -124,4 +124,7 @@ clean:
 	rm -rf $(B) $(NAME)
 
 .PHONY: all test check size demo bench install clean
+# keep the objects pattern chains build (the sanitizer flavour's): make
+# would delete them as intermediates and rebuild them on every run
+.SECONDARY:
 -include $(OBJ:.o=.d)
