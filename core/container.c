@@ -754,7 +754,6 @@ int container_destroy(struct state *st)
 	struct cgroup cg;
 	struct spec hs;
 	AUTOCLOSE int pidfd = -1;
-	bool have_cg = false;
 	char *json;
 
 	if (st->pid > 0 && state_alive(st)) {
@@ -765,14 +764,12 @@ int container_destroy(struct state *st)
 		}
 	}
 	if (st->cgroup && cgroup_init_path(&cg, st->cgroup) == 0) {
-		have_cg = true;
 		/* leftovers of a shared pid namespace, or of a create that
 		 * was interrupted between clone and state save */
 		cgroup_kill(&cg, SIGKILL);
 		if (cgroup_destroy(&cg) < 0)
 			log_warn("%s", err_last.msg);
 	}
-	(void)have_cg;
 	if (st->hooks && load_kept_hooks(st, &hs) == 0) {
 		json = state_json(st, "stopped");
 		if (hooks_run(&hs, SPEC_HOOK_POSTSTOP, json) < 0)

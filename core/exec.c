@@ -211,7 +211,7 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 	char cache[PATH_MAX];
 	const char *status;
 	int ns[SPEC_NS_COUNT], sv[2] = { -1, -1 }, i, r = -1;
-	AUTOCLOSE int console = -1, pidfd = -1, cgfd = -1;
+	AUTOCLOSE int console = -1, pidfd = -1;
 	pid_t pid = -1;
 
 	for (i = 0; i < SPEC_NS_COUNT; i++)
@@ -303,7 +303,6 @@ out:
 	for (i = 0; i < SPEC_NS_COUNT; i++)
 		if (ns[i] >= 0)
 			close(ns[i]);
-	(void)cgfd;
 	sc_filter_fini(&filter);
 	spec_free(&ps);
 	spec_free(&cfg);

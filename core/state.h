@@ -22,7 +22,6 @@ struct state {
 	uint32_t owner;
 	char *annotations;      /* raw JSON object text, or NULL */
 	char *hooks;            /* raw JSON object text (poststart/poststop needs), or NULL */
-	int64_t exit_signal;    /* unused yet */
 };
 
 /* fail()s with "invalid container id ..." when ID breaks runc's rule
