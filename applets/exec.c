@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* exec: run a new process in a running container, as runc-exec(8). */
-#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -43,6 +42,14 @@ static uint32_t id_arg(const char *s, const char *what)
 	return (uint32_t)v;
 }
 
+static int start(void *ctx, int console_fd, pid_t *pid)
+{
+	struct exec_opts *o = ctx;
+
+	o->console_fd = console_fd;
+	return container_exec(o, pid);
+}
+
 int cmd_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -65,9 +72,8 @@ int cmd_exec(int argc, char **argv)
 	};
 	struct exec_opts o = { .console_fd = -1 };
 	bool detach = false;
-	int c, sv[2] = { -1, -1 }, master = -1;
+	int c, status;
 	char *colon;
-	sigset_t old;
 	int64_t n;
 	pid_t pid;
 
@@ -128,18 +134,7 @@ int cmd_exec(int argc, char **argv)
 			die();
 		return 0;
 	}
-	if (!o.console_socket) {
-		if (fg_console_open(&sv[0], &sv[1]) < 0)
-			die();
-		o.console_fd = sv[1];
-	}
-	if (fg_prepare(&old) < 0)
+	if (fg_run(o.console_socket != NULL, start, &o, &status) < 0)
 		die();
-	if (container_exec(&o, &pid) < 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		die();
-	}
-	if (sv[1] >= 0)
-		master = fg_console_take(sv[0], sv[1]);
-	return fg_wait(pid, master, &old);
+	return status;
 }

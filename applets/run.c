@@ -2,7 +2,6 @@
 /* run: create + start; in the foreground wait, forward signals, relay the
  * exit status and delete the container. See runc-run(8). */
 #include <errno.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include "applets/create_opts.h"
@@ -49,6 +48,14 @@ static void finish(const char *id, bool keep)
 	state_fini(&st);
 }
 
+static int start(void *ctx, int console_fd, pid_t *pid)
+{
+	struct create_opts *o = ctx;
+
+	o->console_fd = console_fd;
+	return container_create(o, pid);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -61,8 +68,7 @@ int cmd_run(int argc, char **argv)
 	struct create_opts o = { .bundle = ".", .console_fd = -1,
 				 .start_now = true };
 	bool detach = false, keep = false;
-	int sv[2] = { -1, -1 }, master = -1, c, status;
-	sigset_t old;
+	int c, status;
 	pid_t pid;
 
 	/* first, before anything else runs or argv is touched */
@@ -84,21 +90,8 @@ int cmd_run(int argc, char **argv)
 			die();
 		return 0;
 	}
-	/* In the foreground with no console socket, the pty comes to us. */
-	if (!o.console_socket) {
-		if (fg_console_open(&sv[0], &sv[1]) < 0)
-			die();
-		o.console_fd = sv[1];
-	}
-	if (fg_prepare(&old) < 0)
+	if (fg_run(o.console_socket != NULL, start, &o, &status) < 0)
 		die();
-	if (container_create(&o, &pid) < 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		die();
-	}
-	if (sv[1] >= 0)
-		master = fg_console_take(sv[0], sv[1]);
-	status = fg_wait(pid, master, &old);
 	finish(o.id, keep);
 	return status;
 }

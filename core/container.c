@@ -213,12 +213,8 @@ static int child_setup(struct child *c)
 	    proc_find_exe(p, exe) < 0 || check_runnable(exe) < 0 ||
 	    proc_identity(p, c->filter, &notify_fd) < 0)
 		return -1;
-	if (notify_fd >= 0) {
-		if (sync_send(c->sync, SYNC_SECCOMP, 0, notify_fd) < 0 ||
-		    sync_expect(c->sync, SYNC_SECCOMP_DONE) < 0)
-			return -1;
-		close(notify_fd);
-	}
+	if (sync_pass_listener(c->sync, notify_fd) < 0)
+		return -1;
 	/* From here on the runtime may exit: do not die with it. */
 	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
 		return fail(errno, "prctl PR_SET_PDEATHSIG");

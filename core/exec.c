@@ -158,12 +158,8 @@ static int child_setup(struct exec_child *c)
 	if (proc_attrs(c->p, &c->cfg->linux) < 0 || proc_find_exe(c->p, exe) < 0 ||
 	    proc_identity(c->p, c->filter, &notify_fd) < 0)
 		return -1;
-	if (notify_fd >= 0) {
-		if (sync_send(c->sync, SYNC_SECCOMP, 0, notify_fd) < 0 ||
-		    sync_expect(c->sync, SYNC_SECCOMP_DONE) < 0)
-			return -1;
-		close(notify_fd);
-	}
+	if (sync_pass_listener(c->sync, notify_fd) < 0)
+		return -1;
 	/* the sync socket closes at execve: the runtime reads that as done */
 	return proc_exec(c->p, exe, 3 + c->o->preserve_fds);
 }

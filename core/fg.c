@@ -143,3 +143,29 @@ int fg_console_take(int ours, int theirs)
 	close(ours);
 	return master;
 }
+
+int fg_run(bool have_console_socket,
+	   int (*start)(void *ctx, int console_fd, pid_t *pid), void *ctx,
+	   int *status)
+{
+	int ours = -1, theirs = -1, master = -1;
+	sigset_t old;
+	pid_t pid;
+
+	if (!have_console_socket && fg_console_open(&ours, &theirs) < 0)
+		return -1;
+	if (fg_prepare(&old) < 0 || start(ctx, theirs, &pid) < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (ours >= 0) {
+			close(ours);
+			close(theirs);
+		}
+		return -1;
+	}
+	if (ours >= 0)
+		master = fg_console_take(ours, theirs);
+	*status = fg_wait(pid, master, &old);
+	if (master >= 0)
+		close(master);
+	return 0;
+}

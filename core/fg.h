@@ -5,6 +5,7 @@
 #define OCIBOX_FG_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 /* Block the signals fg_wait() forwards (call before the child exists, so
@@ -23,5 +24,13 @@ int fg_console_open(int *ours, int *theirs);
 /* After create/exec returned: close THEIRS and return the master if one
  * was sent (a terminal process), else -1. Closes OURS. */
 int fg_console_take(int ours, int theirs);
+
+/* The whole foreground: unless HAVE_CONSOLE_SOCKET a socketpair stands in
+ * for one, signals are blocked, START(CTX, console_fd, &pid) makes the
+ * process (console_fd: -1 or the pair's far end), then fg_wait(). *STATUS
+ * gets the exit status. 0, or -1 when START failed (its err_last). */
+int fg_run(bool have_console_socket,
+	   int (*start)(void *ctx, int console_fd, pid_t *pid), void *ctx,
+	   int *status);
 
 #endif

@@ -80,3 +80,15 @@ int sync_expect(int fd, int type)
 		return fail(0, "sync: unexpected message %d", m.type);
 	return 0;
 }
+
+int sync_pass_listener(int sync, int fd)
+{
+	int r;
+
+	if (fd < 0)
+		return 0;
+	r = sync_send(sync, SYNC_SECCOMP, 0, fd) < 0 ||
+	    sync_expect(sync, SYNC_SECCOMP_DONE) < 0 ? -1 : 0;
+	close(fd);
+	return r;
+}

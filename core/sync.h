@@ -36,4 +36,8 @@ int sync_recv(int fd, struct sync_msg *m, int *pass_fd);
 /* Receive and require a message of TYPE (EOF and others fail). 0 or -1. */
 int sync_expect(int fd, int type);
 
+/* Child side: hand seccomp listener FD (if >= 0) to the runtime, wait until
+ * it passed it on, close it. 0 or -1. */
+int sync_pass_listener(int sync, int fd);
+
 #endif
