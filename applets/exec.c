@@ -28,7 +28,9 @@ static const char usage[] =
 	"  -c, --cap CAP            add a capability (repeatable)\n"
 	"      --no-new-privs       set no_new_privs\n"
 	"      --preserve-fds N     pass N fds after stdio to the process\n"
-	"      --ignore-paused      allow exec into a paused container\n";
+	"      --ignore-paused      allow exec into a paused container\n"
+	"      --cgroup [C:]PATH    run in an existing sub-cgroup (repeatable;\n"
+	"                           C: only the hierarchies of controllers C,...)\n";
 
 enum { OPT_PID_FILE = OPT_APPLET_BASE, OPT_CONSOLE, OPT_CWD, OPT_NNP,
        OPT_PRESERVE, OPT_IGNORE_PAUSED, OPT_CGROUP };
@@ -84,6 +86,7 @@ int cmd_exec(int argc, char **argv)
 	o.env = xcalloc(argc, sizeof(*o.env));
 	o.caps = xcalloc(argc, sizeof(*o.caps));
 	o.additional_gids = xcalloc(argc, sizeof(*o.additional_gids));
+	o.cgroups = xcalloc(argc, sizeof(*o.cgroups));
 	while ((c = getopt_long(argc, argv, "+p:dte:u:g:c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o.process_file = optarg; break;
@@ -113,9 +116,7 @@ int cmd_exec(int argc, char **argv)
 			o.preserve_fds = (int)n;
 			break;
 		case OPT_IGNORE_PAUSED: o.ignore_paused = true; break;
-		case OPT_CGROUP:
-			die_msg(0, "--cgroup: exec into a sub-cgroup is not "
-				"supported yet");
+		case OPT_CGROUP: o.cgroups[o.n_cgroups++] = optarg; break;
 		default: opt_common(c, optarg, usage);
 		}
 	}

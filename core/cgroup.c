@@ -756,6 +756,51 @@ int cgroup_enter(const struct cgroup *cg, pid_t pid)
 	return 0;
 }
 
+int cgroup_enter_sub(const struct cgroup *cg, const char *spec, pid_t pid)
+{
+	char ctls[256], dir[PATH_MAX], val[32];
+	const char *colon = strchr(spec, ':'), *sub = colon ? colon + 1 : spec;
+	int i, n = 0;
+	char *c;
+
+	while (*sub == '/')
+		sub++;
+	if (!*sub || strstr(sub, ".."))
+		return fail(0, "--cgroup \"%s\": expected [CONTROLLER[,...]:]PATH "
+			    "below the container's cgroup", spec);
+	snprintf(ctls, sizeof(ctls), "%.*s", colon ? (int)(colon - spec) : 0, spec);
+	for (c = ctls; *c; c++)
+		if (*c == ',')
+			*c = ' ';
+	snprintf(val, sizeof(val), "%d", (int)pid);
+	for (i = 0; i < cg->n; i++) {
+		char key[sizeof(cg->h[i].key)], want[sizeof(ctls)], *w, *save;
+		bool match = !ctls[0];
+
+		/* "cpu,cpuacct" serves "cpu": compare words */
+		snprintf(key, sizeof(key), "%s", cg->h[i].key);
+		for (c = key; *c; c++)
+			if (*c == ',')
+				*c = ' ';
+		memcpy(want, ctls, sizeof(want));
+		for (w = strtok_r(want, " ", &save); w; w = strtok_r(NULL, " ", &save))
+			if (has_word(key, w))
+				match = true;
+		if (!match || !cg->h[i].dir[0])
+			continue;
+		if (snprintf(dir, sizeof(dir), "%s/%s", cg->h[i].dir, sub) >=
+		    (int)sizeof(dir))
+			return fail(ENAMETOOLONG, "--cgroup \"%s\"", spec);
+		if (cg_write(dir, "cgroup.procs", val, NULL) < 0)
+			return fail_ctx("--cgroup \"%s\"", spec);
+		n++;
+	}
+	if (!n)
+		return fail(0, "--cgroup \"%s\": no such controller for this "
+			    "container", spec);
+	return 0;
+}
+
 int cgroup_clone_fd(const struct cgroup *cg)
 {
 	int fd;

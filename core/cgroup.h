@@ -97,6 +97,10 @@ int cgroup_create(struct cgroup *cg, const struct spec_resources *r);
 int cgroup_update(const struct cgroup *cg, const struct spec_resources *r);
 /* Move process PID into the container's cgroup of every hierarchy. 0 or -1. */
 int cgroup_enter(const struct cgroup *cg, pid_t pid);
+/* Move PID into the existing sub-cgroup SPEC, "[CONTROLLER[,...]:]PATH"
+ * below the container's cgroup (runc exec --cgroup): in every hierarchy, or
+ * in those serving the named controllers. 0 or -1 (fail()s). */
+int cgroup_enter_sub(const struct cgroup *cg, const char *spec, pid_t pid);
 /* An O_PATH|O_DIRECTORY fd of the v2 cgroup for clone3 CLONE_INTO_CGROUP on a
  * pure v2 host (caller closes it), else -1 without fail() (v1, hybrid). */
 int cgroup_clone_fd(const struct cgroup *cg);

@@ -283,6 +283,9 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 	}
 	if (st.cgroup && cgroup_enter(&cg, pid) < 0)
 		goto kill;
+	for (i = 0; i < (int)o->n_cgroups; i++)
+		if (!st.cgroup || cgroup_enter_sub(&cg, o->cgroups[i], pid) < 0)
+			goto kill;
 	if (sync_send(sv[0], SYNC_GO, pid, -1) < 0 ||
 	    parent_sync(sv[0], &cfg, &st, pid) < 0)
 		goto kill;

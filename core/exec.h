@@ -29,6 +29,8 @@ struct exec_opts {
 	const char *pid_file, *console_socket;
 	int console_fd;               /* foreground tty: see fg_console_open */
 	bool ignore_paused;
+	char **cgroups;               /* --cgroup [CTRL:]PATH sub-cgroups */
+	size_t n_cgroups;
 	int preserve_fds;
 };
 

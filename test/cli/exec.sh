@@ -46,6 +46,23 @@ testing_rc "exec: a command and --process exclude each other" 2 \
 testing "exec -t without a console socket in the foreground relays a pty" \
 	"script -qec '$O exec -t x1 /bin/tty' /dev/null </dev/null | tr -d '\\r' | sed 's/^^@//'" "/dev/pts/0"
 
+# --cgroup: an existing sub-cgroup (v1 here: the pids hierarchy only)
+if [ -d /sys/fs/cgroup/pids/ocibox/x1 ]; then
+	mkdir /sys/fs/cgroup/pids/ocibox/x1/sub
+	testing "exec --cgroup pids:sub joins that sub-cgroup only" \
+		"$O exec --cgroup pids:sub x1 /bin/sh -c 'grep -E \":(pids|memory):\" /proc/self/cgroup | cut -d: -f2,3 | sort'" \
+		"memory:/
+pids:/sub"
+	testing "exec --cgroup with a missing sub-cgroup names it" \
+		"$O exec --cgroup pids:nope x1 /bin/true 2>&1 | grep -c 'x1/nope/cgroup.procs'" "1"
+	rmdir /sys/fs/cgroup/pids/ocibox/x1/sub 2>/dev/null
+else
+	skip "exec --cgroup" "no v1 pids hierarchy on this host"
+fi
+testing "exec --cgroup refuses a path leaving the container's cgroup" \
+	"$O exec --cgroup ../x x1 /bin/true 2>&1" \
+	"ocibox: exec: --cgroup \"../x\": expected [CONTROLLER[,...]:]PATH below the container's cgroup"
+
 # stopped containers
 $O kill x1 KILL
 for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(status x1)" = stopped ] && break; sleep 0.1; done
