@@ -102,6 +102,7 @@ struct child {
 	int fifo;          /* O_PATH fd of exec.fifo, or -1 (run) */
 	int console;       /* connected console socket, or -1 */
 	const struct sc_filter *filter;  /* compiled by the runtime */
+	int cgfd;          /* the runtime's, closed first thing */
 };
 
 static bool has_cgroup_mount(const struct spec *s)
@@ -268,10 +269,22 @@ static NORETURN void child_main(struct child *c)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/* (a runtime that died before that is seen as EOF on the sync socket;
 	 * getppid() is no help: it reads 0 in a new pid namespace) */
-	/* our copy of the locked state dir fd would hold the flock as long
-	 * as we wait for start, and block `start` itself */
+	/* Not dumpable until execve: /proc/PID/fd of this process must not
+	 * be reachable by anything in the container (CVE-2016-9962,
+	 * CVE-2024-21626), and what we do not need goes now. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* our copy of the locked state dir fd would also hold the flock as
+	 * long as we wait for start, and block `start` itself */
 	close(c->st->dirfd);
 	c->st->dirfd = -1;
+	if (c->cgfd >= 0)
+		close(c->cgfd);
+	if (log_cfg.fd >= 0) {
+		/* errors go to the runtime through the sync socket */
+		close(log_cfg.fd);
+		log_cfg.fd = -1;
+	}
+	ns_close_self(c->ns);
 	if (child_setup(c) < 0) {
 		if (c->sync >= 0)
 			sync_send(c->sync, SYNC_ERROR, 0, -1);
@@ -283,8 +296,11 @@ static NORETURN void child_main(struct child *c)
 
 /* ---- the runtime (parent side) ---- */
 
-static pid_t clone_child(int flags, int cgfd)
+/* Clone the init; *INTO says whether it was born in the cgroup of CGFD
+ * (clone3 CLONE_INTO_CGROUP) or still has to be moved there. */
+static pid_t clone_child(int flags, int cgfd, bool *into)
 {
+	*into = false;
 	if (cgfd >= 0) {
 		struct clone_args a = {
 			.flags = (uint64_t)flags | CLONE_INTO_CGROUP,
@@ -293,8 +309,12 @@ static pid_t clone_child(int flags, int cgfd)
 		};
 		pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
 
-		if (pid >= 0 || (errno != ENOSYS && errno != E2BIG))
+		if (pid >= 0 || (errno != ENOSYS && errno != E2BIG)) {
+			*into = pid >= 0;
 			return pid;
+		}
+		/* clone3 unknown (Linux < 5.7 for the cgroup field, or a
+		 * seccomp profile around us): the parent moves the child */
 	}
 	/* a raw clone behaves like fork: the child returns 0 on a copy of
 	 * our stack. Single-threaded, so no libc lock can be held. */
@@ -328,7 +348,12 @@ static int parent_sync(const struct create_opts *o, const struct spec *s,
 		if (r < 0)
 			return -1;
 		if (r == 0)
-			return child_died(pid);
+		{
+			int r2 = child_died(pid);
+
+			*pidp = -1;   /* reaped (or not ours): nothing to kill */
+			return r2;
+		}
 		switch (m.type) {
 		case SYNC_HOOKS:
 			json = state_json(st, "creating");
@@ -364,6 +389,7 @@ static int parent_sync(const struct create_opts *o, const struct spec *s,
 			err_last = m.err;
 			err_last.msg[sizeof(err_last.msg) - 1] = '\0';
 			waitpid(pid, NULL, 0);
+			*pidp = -1;
 			return -1;
 		default:
 			return fail(0, "sync: unexpected message %d", m.type);
@@ -452,6 +478,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	struct cgroup cg;
 	struct child c;
 	struct sc_filter filter = { 0 };
+	bool into_cgroup;
 	AUTOCLOSE int fifo = -1, console = -1, cgfd = -1;
 	int sv[2] = { -1, -1 }, problems = 0;
 	char created[40], rootfs[PATH_MAX], cache[PATH_MAX];
@@ -532,8 +559,9 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	c = (struct child){
 		.o = o, .s = &s, .st = &st, .ns = &ns, .sync = sv[1],
 		.fifo = fifo, .console = console, .filter = &filter,
+		.cgfd = cgfd,
 	};
-	pid = clone_child(ns.clone_flags, cgfd);
+	pid = clone_child(ns.clone_flags, cgfd, &into_cgroup);
 	if (pid == 0) {
 		close(sv[0]);
 		child_main(&c);
@@ -549,7 +577,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	st.start_time = proc_start_time(pid);
 	if (state_save(&st) < 0)
 		goto undo_child;
-	if (cgfd < 0 && cgroup_enter(&cg, pid) < 0)
+	if (!into_cgroup && cgroup_enter(&cg, pid) < 0)
 		goto undo_child;
 	if (s.linux.ns[SPEC_NS_USER].present && !s.linux.ns[SPEC_NS_USER].path &&
 	    ns_write_idmaps(pid, &s.linux) < 0)
@@ -565,7 +593,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 			goto undo_child;
 		}
 	}
-	if (sync_send(sv[0], SYNC_GO, pid, -1) < 0 ||
+	if ((sync_send(sv[0], SYNC_GO, pid, -1) < 0 &&
+	     sync_pending_error(sv[0]) < 0) ||
 	    parent_sync(o, &s, &st, sv[0], &pid) < 0) {
 		/* limits apply before the init runs: one below what the
 		 * setup itself needs kills it with no other trace */

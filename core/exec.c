@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -148,6 +149,11 @@ static int child_setup(struct exec_child *c)
 			return fail(errno, "join the container's %s namespace",
 				    spec_ns_name[t]);
 	}
+	for (i = 0; i < SPEC_NS_COUNT; i++)
+		if (c->ns[i] >= 0) {
+			close(c->ns[i]);
+			c->ns[i] = -1;
+		}
 	if (sync_expect(c->sync, SYNC_GO) < 0)
 		return -1;
 	if (c->p->terminal) {
@@ -166,8 +172,9 @@ static int child_setup(struct exec_child *c)
 
 /* Until the child's sync socket closes (it exec'd) or it reports an error. */
 static int parent_sync(int sync, const struct spec *cfg, struct state *st,
-		       pid_t pid)
+		       pid_t *pidp)
 {
+	pid_t pid = *pidp;
 	struct sync_msg m;
 	int r, fd;
 
@@ -179,6 +186,7 @@ static int parent_sync(int sync, const struct spec *cfg, struct state *st,
 			err_last = m.err;
 			err_last.msg[sizeof(err_last.msg) - 1] = '\0';
 			waitpid(pid, NULL, 0);
+			*pidp = -1;   /* reaped: nothing to kill */
 			return -1;
 		}
 		if (m.type == SYNC_SECCOMP) {
@@ -266,7 +274,16 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 				 .filter = &filter };
 	pid = fork();
 	if (pid == 0) {
+		/* as the init: nothing in the container may reach our fds
+		 * through /proc/PID/fd, and host fds go now */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		close(sv[0]);
+		close(st.dirfd);
+		st.dirfd = -1;
+		if (log_cfg.fd >= 0) {
+			close(log_cfg.fd);
+			log_cfg.fd = -1;
+		}
 		if (child_setup(&c) < 0)
 			sync_send(c.sync, SYNC_ERROR, 0, -1);
 		_exit(127);
@@ -286,8 +303,10 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 	for (i = 0; i < (int)o->n_cgroups; i++)
 		if (!st.cgroup || cgroup_enter_sub(&cg, o->cgroups[i], pid) < 0)
 			goto kill;
-	if (sync_send(sv[0], SYNC_GO, pid, -1) < 0 ||
-	    parent_sync(sv[0], &cfg, &st, pid) < 0)
+	/* a child that failed before GO has its error queued: read it */
+	if ((sync_send(sv[0], SYNC_GO, pid, -1) < 0 &&
+	     sync_pending_error(sv[0]) < 0) ||
+	    parent_sync(sv[0], &cfg, &st, &pid) < 0)
 		goto kill;
 	if (o->pid_file && write_pid_file(o->pid_file, pid) < 0)
 		goto kill;

@@ -25,6 +25,17 @@ static const char *const proc_name[SPEC_NS_COUNT] = {
 	[SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time_for_children",
 };
 
+void ns_close_self(struct ns_set *ns)
+{
+	int i;
+
+	for (i = 0; i < SPEC_NS_COUNT; i++) {
+		if (ns->self[i] >= 0)
+			close(ns->self[i]);
+		ns->self[i] = -1;
+	}
+}
+
 void ns_close(struct ns_set *ns)
 {
 	int i;
@@ -150,6 +161,8 @@ int ns_join_late(struct ns_set *ns)
 	if (ns->late_flags && unshare(ns->late_flags) < 0)
 		return fail(errno, "create namespaces in the joined user "
 			    "namespace");
+	/* the host's namespace fds have no business in the container */
+	ns_close(ns);
 	return 0;
 }
 

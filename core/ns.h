@@ -25,6 +25,8 @@ struct ns_set {
  * the stated type. No side effects. 0 or -1. */
 int ns_open(struct ns_set *ns, const struct spec_linux *lx);
 void ns_close(struct ns_set *ns);
+/* Close only the runtime's own namespace fds (a child has no use for them). */
+void ns_close_self(struct ns_set *ns);
 /* In the runtime, before clone: join the namespaces that only affect
  * children or files (network, ipc, uts, cgroup, pid, time), remembering the
  * runtime's own so that ns_restore() can go back after clone. 0 or -1. */

@@ -92,3 +92,17 @@ int sync_pass_listener(int sync, int fd)
 	close(fd);
 	return r;
 }
+
+int sync_pending_error(int fd)
+{
+	struct err send_err = err_last;
+	struct sync_msg m;
+
+	if (sync_recv(fd, &m, NULL) == 1 && m.type == SYNC_ERROR) {
+		err_last = m.err;
+		err_last.msg[sizeof(err_last.msg) - 1] = '\0';
+	} else {
+		err_last = send_err;
+	}
+	return -1;
+}

@@ -36,6 +36,9 @@ int sync_recv(int fd, struct sync_msg *m, int *pass_fd);
 /* Receive and require a message of TYPE (EOF and others fail). 0 or -1. */
 int sync_expect(int fd, int type);
 
+/* After a failed send: if the other side left a SYNC_ERROR before it went,
+ * make it err_last. Always -1. */
+int sync_pending_error(int fd);
 /* Child side: hand seccomp listener FD (if >= 0) to the runtime, wait until
  * it passed it on, close it. 0 or -1. */
 int sync_pass_listener(int sync, int fd);

@@ -353,6 +353,9 @@ void kill_reap(pid_t pid)
 {
 	struct err saved = err_last;
 
+	/* never kill(-1) or kill(0): that signals every process we can */
+	if (pid <= 0)
+		return;
 	kill(pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;

@@ -57,7 +57,8 @@ int fd_not_stdio(int fd);
 int listen_fds(void);
 /* Write PID (decimal) to PATH atomically, as engines read it. 0 or -1. */
 int write_pid_file(const char *path, pid_t pid);
-/* SIGKILL our child PID and reap it; err_last is kept (an undo step). */
+/* SIGKILL our child PID (> 0; anything else is ignored) and reap it;
+ * err_last is kept (an undo step). */
 void kill_reap(pid_t pid);
 /* The current time as RFC 3339 with nanoseconds, UTC ("...T12:00:00.1Z"). */
 void rfc3339_now(char *buf, size_t size);

@@ -63,6 +63,18 @@ testing "exec --cgroup refuses a path leaving the container's cgroup" \
 	"$O exec --cgroup ../x x1 /bin/true 2>&1" \
 	"ocibox: exec: --cgroup \"../x\": expected [CONTROLLER[,...]:]PATH below the container's cgroup"
 
+# the init of a created container is still the runtime: its fds (host
+# files: the --log file, exec.fifo) must be out of reach of the container
+$O --log $T/host.log create --bundle $B cr1
+# (listing /proc/1/fd is allowed; following or opening an fd is what the
+# init's non-dumpable state forbids)
+testing "a created init's fds cannot be opened from the container" \
+	"$O exec cr1 /bin/sh -c 'n=0; for f in /proc/1/fd/*; do readlink \$f >/dev/null 2>&1 && n=\$((n+1)); cat \$f >/dev/null 2>&1 </dev/null && n=\$((n+1)); done; echo \$n'" "0"
+testing "the created init holds neither the log file nor the state dir" \
+	"ls -l /proc/\$($O state cr1 | jq .pid)/fd | grep -c 'host.log\|/cr1\$'" "0"
+testing "the host log file was not written from inside" "grep -c X $T/host.log" "0"
+$O delete -f cr1
+
 # stopped containers
 $O kill x1 KILL
 for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(status x1)" = stopped ] && break; sleep 0.1; done
