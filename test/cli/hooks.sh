@@ -103,6 +103,16 @@ cfg '.hooks = {poststop: [{path: "/bin/false"}]}'
 $O create --bundle "$B" h9 >/dev/null 2>&1
 testing_rc "failing poststop hook: delete still succeeds" 0 "$O delete -f h9"
 testing "failing poststop hook: state removed" "ls $ROOT" ""
+cfg ".hooks = {poststop: [{path: \"/bin/false\"}, {path: \"/bin/touch\", args: [\"touch\", \"$T/after-false\"]}]}"
+$O create --bundle "$B" h10 >/dev/null 2>&1
+testing "a failing poststop hook does not skip the next one" \
+	"$O delete -f h10 2>/dev/null; ls $T/after-false" "$T/after-false"
+# a state bigger than a pipe holds, to a hook that never reads it
+big=$(head -c 100000 /dev/zero | tr '\000' x)
+cfg ".annotations = {big: \"$big\"} | .hooks = {createRuntime: [{path: \"/bin/sleep\", args: [\"sleep\", \"5\"], timeout: 1}]}"
+testing "the timeout covers feeding the state to the hook's stdin" \
+	"s=\$(date +%s); $O create --bundle $B h11 2>&1; echo \$((\$(date +%s) - s < 4))" \
+	"$(printf '%s\n1' 'ocibox: create: hooks.createRuntime[0] "/bin/sleep": timed out after 1s')"
 
 # a create killed while its createRuntime hook runs
 cat > "$T/slow.sh" <<EOF
