@@ -102,6 +102,8 @@ int cmd_exec(int argc, char **argv)
 			if (colon)
 				*colon = '\0';
 			o.uid = id_arg(optarg, "--user");
+			/* without :GID the config's gid stays, as runc */
+			o.set_gid = colon != NULL;
 			o.gid = colon ? id_arg(colon + 1, "--user") : 0;
 			break;
 		case 'g':

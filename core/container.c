@@ -403,6 +403,10 @@ static int check_spec(const struct create_opts *o, const struct spec *s)
 
 	if (!s->has_process)
 		return fail(0, "config.json: process: required");
+	if (s->process.apparmor_profile || s->process.selinux_label ||
+	    s->linux.mount_label)
+		log_warn("process.apparmorProfile, process.selinuxLabel and "
+			 "linux.mountLabel are not applied by this build");
 	if (s->linux.has_intel_rdt)
 		return fail(0, "config.json: linux.intelRdt: not supported");
 	if (s->process.terminal && !o->console_socket && o->console_fd < 0)
@@ -643,6 +647,8 @@ undo_cgroup:
 	{
 		struct err saved = err_last;
 
+		/* anything a hook or the init left there (no pid namespace) */
+		cgroup_kill(&cg, SIGKILL);
 		if (cgroup_destroy(&cg) < 0)
 			log_warn("%s", err_last.msg);
 		err_last = saved;

@@ -98,10 +98,10 @@ static int build_process(const struct exec_opts *o, struct spec *cfg,
 	p->env.v = env;
 	p->env.n = n;
 	ps->owned_rules = env;   /* freed with PS */
-	if (o->set_user) {
+	if (o->set_user)
 		p->user.uid = o->uid;
+	if (o->set_gid)
 		p->user.gid = o->gid;
-	}
 	if (o->n_additional_gids) {
 		p->user.additional_gids = o->additional_gids;
 		p->user.n_additional_gids = o->n_additional_gids;

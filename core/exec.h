@@ -17,7 +17,7 @@ struct exec_opts {
 	const char *cwd;
 	char **env;                   /* K=V, overriding the config's K */
 	size_t n_env;
-	bool set_user;
+	bool set_user, set_gid;
 	uint32_t uid, gid;
 	uint32_t *additional_gids;
 	size_t n_additional_gids;

@@ -76,8 +76,16 @@ int fg_wait(pid_t pid, int master, const sigset_t *old)
 		pfd[1] = (struct pollfd){ .fd = master, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = in_open ? 0 : -1, .events = POLLIN };
 		n = poll(pfd, 3, -1);
-		if (n < 0 && errno != EINTR)
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* cannot poll: at least wait for the exit status */
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
 			break;
+		}
+		if (pfd[2].revents & POLLNVAL)
+			in_open = false;   /* stdin was closed under us */
 		if (pfd[1].revents & POLLIN)
 			copy(master, 1);
 		else if (pfd[1].revents & (POLLHUP | POLLERR))

@@ -37,20 +37,24 @@ int proc_protect_exe(char **argv)
 		return 0;
 	fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe",
 			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (fd < 0) {
-		/* Linux < 5.2: no detached mounts; say so, once */
-		if (errno == ENOSYS) {
-			log_warn("cannot protect the runtime binary from "
-				 "overwriting (no open_tree): keep it on a "
-				 "read-only filesystem");
+	if (fd < 0 || syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr,
+			      sizeof(attr)) < 0) {
+		/* Linux < 5.12 (no open_tree or mount_setattr) or no
+		 * CAP_SYS_ADMIN: say so, and go on as runc 1.1 did without
+		 * its copy */
+		if (errno == ENOSYS || errno == EPERM) {
+			log_warn("cannot protect the runtime binary from being "
+				 "overwritten (%s): keep it on a read-only "
+				 "filesystem", fd < 0 ? "open_tree" :
+				 "mount_setattr");
+			if (fd >= 0)
+				close(fd);
 			return 0;
 		}
-		return fail(errno, "open_tree '/proc/self/exe'");
-	}
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr,
-		    sizeof(attr)) < 0) {
-		close(fd);
-		return fail(errno, "make the runtime binary's mount read-only");
+		if (fd >= 0)
+			close(fd);
+		return fail(errno, "protect the runtime binary: read-only "
+			    "mount of '/proc/self/exe'");
 	}
 	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	close(fd);

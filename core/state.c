@@ -97,6 +97,16 @@ static int open_dir(struct state *st, const char *root, const char *id,
 		st->dirfd = -1;
 		return fail(errno, "lock '%s/%s'", root, name);
 	}
+	/* we may have waited for the lock while `delete` removed it all */
+	{
+		struct stat sb;
+
+		if (fstat(st->dirfd, &sb) == 0 && sb.st_nlink == 0) {
+			close(st->dirfd);
+			st->dirfd = -1;
+			return fail(0, "container \"%s\" does not exist", id);
+		}
+	}
 	return 0;
 }
 

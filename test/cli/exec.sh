@@ -4,7 +4,7 @@ if ! is_root; then skip "exec" "needs root"; exit 0; fi
 
 B=$T/bundle
 mkbundle "$B" /bin/sleep 100
-jqset "$B" '.process.env += ["FROMCONFIG=1"] | .hostname = "xbox"'
+jqset "$B" '.process.env += ["FROMCONFIG=1"] | .hostname = "xbox" | .process.user.gid = 5'
 $O run -d --bundle $B --pid-file $T/init.pid x1
 
 testing "exec runs in the container's namespaces" \
@@ -21,6 +21,7 @@ testing "exec -e overrides and adds" \
 	"$O exec -e FROMCONFIG=2 -e NEW=x x1 /bin/sh -c 'echo \$FROMCONFIG\$NEW'" "2x"
 testing "exec --cwd" "$O exec --cwd /tmp x1 /probe cwd" "/tmp"
 testing "exec -u UID:GID" "$O exec -u 1000:1000 x1 /probe ids" "1000 1000"
+testing "exec -u UID keeps the config's gid, as runc" "$O exec -u 1000 x1 /probe ids" "1000 5"
 testing "exec --additional-gids" "$O exec -u 1000:1000 -g 5 -g 6 x1 /probe ids" "1000 1000 5 6"
 testing "exec --cap adds to effective, never inheritable" \
 	"$O exec --cap CAP_SYS_ADMIN x1 /bin/sh -c 'echo \$(/probe cap Eff) \$(/probe cap Inh)'" \

@@ -114,6 +114,13 @@ testing "the timeout covers feeding the state to the hook's stdin" \
 	"s=\$(date +%s); $O create --bundle $B h11 2>&1; echo \$((\$(date +%s) - s < 4))" \
 	"$(printf '%s\n1' 'ocibox: create: hooks.createRuntime[0] "/bin/sleep": timed out after 1s')"
 
+# a failed create kills what a hook left in its cgroup (no pid namespace
+# here, so the init's death does not take it along)
+cfg '.linux.namespaces |= map(select(.type != "pid")) | .process.args = ["/nope"] | .hooks = {createContainer: [{path: "/bin/sh", args: ["sh", "-c", "/bin/sleep 313 >/dev/null 2>&1 &"]}]}'
+testing "failed create: a hook's leftover process is killed" \
+	"$O create --bundle $B h12 >/dev/null 2>&1; sleep 0.2; pgrep -xf '/bin/sleep 313' | wc -l" "0"
+testing "failed create: no cgroup left" "ls -d /sys/fs/cgroup/*/ocibox/h12 2>/dev/null | wc -l" "0"
+
 # a create killed while its createRuntime hook runs
 cat > "$T/slow.sh" <<EOF
 #!/bin/sh
