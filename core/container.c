@@ -485,12 +485,20 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	bool into_cgroup;
 	AUTOCLOSE int fifo = -1, console = -1, cgfd = -1;
 	int sv[2] = { -1, -1 }, problems = 0;
-	char created[40], rootfs[PATH_MAX], cache[PATH_MAX];
+	char created[40], rootfs[PATH_MAX], cache[PATH_MAX], cfgpath[PATH_MAX];
+	AUTOFREE char *raw = NULL;
+	size_t raw_len;
 	const struct spec_resources *res;
 	pid_t pid = -1;
 
-	/* Everything is validated before anything is touched. */
-	if (spec_load(&s, o->bundle, NULL) < 0)
+	/* Everything is validated before anything is touched. The bytes
+	 * parsed are kept too (parsing unescapes in place): exec must see
+	 * the config as it was now, not as the bundle's file is later. */
+	if (path_join(cfgpath, sizeof(cfgpath), o->bundle, "config.json") < 0 ||
+	    read_file_at(AT_FDCWD, cfgpath, &raw, &raw_len) < 0)
+		return -1;
+	if (spec_parse(&s, memcpy(xmalloc(raw_len + 1), raw, raw_len + 1),
+		       raw_len, o->bundle, NULL) < 0)
 		return -1;
 	if (check_spec(o, &s) < 0 || ns_open(&ns, &s.linux) < 0)
 		goto undo_spec;
@@ -527,7 +535,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	keep_from_config(&st, &s);
 	/* on disk before the cgroup exists: an interrupted create is found
 	 * and cleaned up by delete */
-	if (state_save(&st) < 0)
+	if (state_save(&st) < 0 ||
+	    write_file_atomic(st.dirfd, "config.json", raw, raw_len, 0600) < 0)
 		goto undo_state;
 	if (!o->start_now) {
 		/* 0622 whatever our umask: an init that already became a

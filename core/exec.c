@@ -212,7 +212,8 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 	struct cgroup cg;
 	struct exec_child c;
 	struct sc_filter filter = { 0 };
-	char cache[PATH_MAX];
+	char cache[PATH_MAX], *raw = NULL;
+	size_t raw_len;
 	const char *status;
 	int ns[SPEC_NS_COUNT], sv[2] = { -1, -1 }, i, r = -1;
 	AUTOCLOSE int console = -1, pidfd = -1;
@@ -233,8 +234,11 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 		fail(0, "container not running");
 		goto out;
 	}
+	/* the config create saw (kept in the state dir), not the bundle's
+	 * file as it may be now: runtime.md says later edits do not count */
 	if ((pidfd = state_pidfd(&st)) < 0 ||
-	    spec_load(&cfg, st.bundle, NULL) < 0 ||
+	    read_file_at(st.dirfd, "config.json", &raw, &raw_len) < 0 ||
+	    spec_parse(&cfg, TAKE_PTR(raw), raw_len, st.bundle, NULL) < 0 ||
 	    build_process(o, &cfg, &ps, &proc) < 0)
 		goto out;
 	if (proc.terminal && !o->console_socket && o->console_fd < 0) {

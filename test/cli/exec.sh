@@ -17,6 +17,9 @@ testing "exec relays the exit status" \
 	"$O exec x1 /bin/sh -c 'exit 7'; echo \$?" "7"
 testing "exec takes the config's environment" \
 	"$O exec x1 /bin/sh -c 'echo \$FROMCONFIG'" "1"
+jqset "$B" '.process.env += ["LATER=1"]'
+testing "exec uses the config as created, not later edits of the bundle" \
+	"$O exec x1 /bin/sh -c 'echo \${LATER:-unset}'" "unset"
 testing "exec -e overrides and adds" \
 	"$O exec -e FROMCONFIG=2 -e NEW=x x1 /bin/sh -c 'echo \$FROMCONFIG\$NEW'" "2x"
 testing "exec --cwd" "$O exec --cwd /tmp x1 /probe cwd" "/tmp"
