@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -528,14 +529,33 @@ struct sc_cache_hdr {
 
 static const char *sc_build_id(void)
 {
-	/* what else shapes the program: our version and libseccomp's */
-	static char id[96];
+	/* what else shapes the program: this very binary (a rebuild with
+	 * another compiler or libseccomp is another binary) */
+	static char id[160];
+	struct stat st = { 0 };
 
-	if (!id[0])
-		snprintf(id, sizeof(id), "ocibox %s libseccomp %u.%u.%u\n", VERSION,
+	if (!id[0]) {
+		stat("/proc/self/exe", &st);
+		snprintf(id, sizeof(id), "ocibox %s libseccomp %u.%u.%u exe "
+			 "%llx:%llx:%llx:%llx\n", VERSION,
 			 seccomp_version()->major, seccomp_version()->minor,
-			 seccomp_version()->micro);
+			 seccomp_version()->micro,
+			 (unsigned long long)st.st_dev,
+			 (unsigned long long)st.st_ino,
+			 (unsigned long long)st.st_size,
+			 (unsigned long long)st.st_mtime);
+	}
 	return id;
+}
+
+/* A cache file or directory is trusted only if it is ours and nobody else
+ * may write it: whoever can write it decides the container's filter. */
+static bool sc_trusted(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_uid == geteuid() &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
 static int sc_cache_get(int dirfd, const char *name, const char *key,
@@ -545,7 +565,10 @@ static int sc_cache_get(int dirfd, const char *name, const char *key,
 	struct sc_cache_hdr h;
 	size_t n;
 
-	if (read_file_at(dirfd, name, &buf, &n) < 0 || n < sizeof(h))
+	AUTOCLOSE int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 || !sc_trusted(fd) || read_fd(fd, &buf, &n) < 0 ||
+	    n < sizeof(h))
 		return -1;
 	memcpy(&h, buf, sizeof(h));
 	if (memcmp(h.magic, "OCIBXSC1", 8) || h.key_len != key_len ||
@@ -605,7 +628,13 @@ int sc_prepare(const struct spec *s, const char *cache_dir, struct sc_filter *f)
 	snprintf(name, sizeof(name), "%016llx", (unsigned long long)h);
 	if (mkdir_p(cache_dir, 0700) == 0)
 		dirfd = openat(AT_FDCWD, cache_dir, O_RDONLY | O_DIRECTORY |
-			       O_CLOEXEC);
+			       O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd >= 0 && !sc_trusted(dirfd)) {
+		log_warn("seccomp cache '%s' is not ours alone: not used",
+			 cache_dir);
+		close(dirfd);
+		dirfd = -1;
+	}
 	if (dirfd >= 0 && sc_cache_get(dirfd, name, w.buf, w.len, f) == 0) {
 		jw_fini(&w);
 		return 0;

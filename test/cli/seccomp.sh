@@ -117,6 +117,10 @@ mkdir ok
 		"$O run --bundle $B p4; ls $ROOT/.seccomp | wc -l" \
 		"mkdir: can't create directory '/tmp/y': Operation not permitted
 $((n0 + 1))"
+	chmod 0777 $ROOT/.seccomp
+	testing "a cache directory others may write is not used" \
+		"$O run --bundle $B p5 2>&1 | grep -c 'not ours alone'" "1"
+	chmod 0700 $ROOT/.seccomp
 else
 	skip "podman profile" "$PODMAN not found"
 fi
