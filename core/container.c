@@ -611,10 +611,14 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	    parent_sync(o, &s, &st, sv[0], &pid) < 0) {
 		/* limits apply before the init runs: one below what the
 		 * setup itself needs kills it with no other trace */
+		struct err real = err_last;
+
 		if (cgroup_oom_killed(&cg))
 			fail(0, "container init was killed by the OOM killer "
 			     "during create: linux.resources.memory.limit "
 			     "%lld is too low", (long long)res->memory.limit.v);
+		else
+			err_last = real;   /* the check's own failure is noise */
 		goto undo_child;
 	}
 	strcpy(st.status, "created");
