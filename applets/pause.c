@@ -16,17 +16,12 @@ static const char usage[] =
 
 int cmd_pause(int argc, char **argv)
 {
-	static const struct option opts[] = { GLOBAL_LONGOPTS, { 0 } };
 	struct state st;
 	struct cgroup cg;
 	const char *status;
-	int c;
+	const char *id = opt_only_id(argc, argv, usage);
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1)
-		opt_common(c, optarg, usage);
-	if (optind != argc - 1)
-		usage_error(usage, "expected exactly one container id");
-	if (state_open(&st, g.root, argv[optind]) < 0)
+	if (state_open(&st, g.root, id) < 0)
 		die();
 	status = state_status(&st);
 	if (!str_eq(status, "running") && !str_eq(status, "created"))

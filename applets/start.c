@@ -11,14 +11,9 @@ static const char usage[] =
 
 int cmd_start(int argc, char **argv)
 {
-	static const struct option opts[] = { GLOBAL_LONGOPTS, { 0 } };
-	int c;
+	const char *id = opt_only_id(argc, argv, usage);
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1)
-		opt_common(c, optarg, usage);
-	if (optind != argc - 1)
-		usage_error(usage, "expected exactly one container id");
-	if (container_start(g.root, argv[optind]) < 0)
+	if (container_start(g.root, id) < 0)
 		die();
 	return 0;
 }

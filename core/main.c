@@ -130,6 +130,18 @@ void opt_common(int c, const char *arg, const char *text)
 	}
 }
 
+const char *opt_only_id(int argc, char **argv, const char *text)
+{
+	static const struct option opts[] = { GLOBAL_LONGOPTS, { 0 } };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1)
+		opt_common(c, optarg, text);
+	if (optind != argc - 1)
+		usage_error(text, "expected exactly one container id");
+	return argv[optind];
+}
+
 static const struct applet *find_applet(const char *name)
 {
 	size_t i;

@@ -36,6 +36,9 @@ enum {
  * option ('?', ':'; prints USAGE on stderr, exits 2). Applets call it from the
  * default case of their getopt loop. */
 void opt_common(int c, const char *arg, const char *usage);
+/* For applets whose only argument is a container id: parse the global
+ * options (and --help), require exactly one id and return it. */
+const char *opt_only_id(int argc, char **argv, const char *usage);
 /* Exit 2 with "MSG" and the usage text on stderr: wrong argument count etc. */
 __attribute__((noreturn)) void usage_error(const char *usage, const char *msg);
 
