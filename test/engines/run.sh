@@ -10,7 +10,12 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-$top/build}
 export OCIBOX="${OCIBOX:-$top/ocibox}" PROBE="${PROBE:-$B/test/probe}" TOP="$top"
-log=$(mktemp); trap 'rm -f "$log"' EXIT
+log=$(mktemp)
+# engines drop files in their caller's cwd (conmon writes "oom" there after
+# an OOM kill): run them from a scratch directory, not the checkout
+cwd=$(mktemp -d /tmp/ocibox-engines-cwd.XXXXXX)
+trap 'rm -f "$log"; rm -rf "$cwd"' EXIT
+cd "$cwd" || exit 1
 # the caller's shell may leak fds; the daemons we start must not inherit them
 # (bash: dash cannot name an fd above 9)
 for fd in /proc/$$/fd/*; do
