@@ -165,6 +165,11 @@ static int child_setup(struct child *c)
 			sync_send(c->sync, SYNC_PID, init, -1);
 			_exit(0);
 		}
+		/* the runtime answers with our pid as the host sees it
+		 * (the state that hooks get) */
+		if (sync_recv(c->sync, &m, NULL) <= 0 || m.type != SYNC_GO)
+			return fail(0, "sync: runtime went away");
+		c->st->pid = m.value;
 	}
 	if (c->ns->new_time && ns_new_time(&s->linux) < 0)
 		return -1;
@@ -380,7 +385,8 @@ static int parent_sync(const struct create_opts *o, const struct spec *s,
 			*pidp = pid = m.value;
 			st->pid = pid;
 			st->start_time = proc_start_time(pid);
-			if (state_save(st) < 0)
+			if (state_save(st) < 0 ||
+			    sync_send(sync, SYNC_GO, pid, -1) < 0)
 				return -1;
 			break;
 		case SYNC_READY:

@@ -19,7 +19,8 @@ enum sync_type {
 	SYNC_START,        /* P→C: run only: go ahead (no fifo) */
 	SYNC_ERROR,        /* C→P: err follows; C exits */
 	SYNC_PID,          /* C→P: value = the real init, C's child (a pid
-			      namespace unshared late); C exits */
+			      namespace unshared late); C exits, and P
+			      answers the init with SYNC_GO (its pid) */
 };
 struct sync_msg {
 	int type;

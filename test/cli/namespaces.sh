@@ -78,6 +78,11 @@ testing "joined user namespace: sysctl in a network namespace it owns" \
 # latter: the child unshares it after setns and forks the init (SYNC_PID)
 testing "join another container's user namespace, new pid namespace" \
 	"r '$JOIN' /bin/readlink /proc/self/ns/user" "$(ns "$UPID" user)"
+jq "$JOIN | .process.args = [\"/bin/sleep\", \"30\"] | .hooks = {createContainer: [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \"cat > $T/cc.json\"]}]}" "$T/base.json" > "$B/config.json"
+$O create --bundle "$B" jc >/dev/null 2>&1
+testing "joined user namespace, new pid namespace: hooks get the real init's pid" \
+	"[ \"\$(jq .pid $T/cc.json)\" = \"\$($O state jc | jq .pid)\" ] && echo same" "same"
+$O delete -f jc >/dev/null 2>&1
 testing "joined user namespace, new pid namespace: the init is pid 1 with /proc" \
 	"r '$JOIN' /bin/sh -c 'echo \$\$; ls /proc/1/ns >/dev/null && echo proc'" "1
 proc"
