@@ -79,6 +79,28 @@ jqset() {
 	jq "$2" "$1/config.json" > "$1/config.json.new" && mv "$1/config.json.new" "$1/config.json"
 }
 
+# base_bundle: $B, a default bundle whose config is kept as $T/base.json,
+# the starting point of r and d
+base_bundle() {
+	B=$T/bundle
+	mkbundle "$B"
+	cp "$B/config.json" "$T/base.json"
+}
+# cfg_args FILTER ARGS...: $B's config = base.json edited by FILTER, running ARGS
+cfg_args() {
+	f=$1; shift
+	a=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+	jq "$f | .process.args = $a" "$T/base.json" > "$B/config.json"
+}
+# r FILTER ARGS...: run that in the foreground ($RUNOPTS added to run)
+r() { cfg_args "$@" && $O run ${RUNOPTS:-} --bundle "$B" "$TESTNAME"; }
+# d ID FILTER ARGS...: run it detached as ID, its pid in $T/ID.pid
+d() {
+	id=$1; shift
+	cfg_args "$@" &&
+		$O run -d --pid-file "$T/$id.pid" --bundle "$B" "$id" </dev/null >/dev/null 2>&1
+}
+
 # cleanup: delete every container under $ROOT, then remove $T
 cleanup() {
 	if [ -d "$ROOT" ]; then

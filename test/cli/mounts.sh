@@ -4,23 +4,8 @@
 . "$TOP/test/lib.sh"
 if ! is_root; then skip "mounts" "needs root"; exit 0; fi
 
-B=$T/bundle
-mkbundle "$B"
-cp "$B/config.json" "$T/base.json"
+base_bundle
 
-r() { # r FILTER ARGS...: run ARGS with the default config edited by FILTER
-	f=$1; shift
-	a=$(printf '%s\n' "$@" | jq -R . | jq -s .)
-	jq "$f | .process.args = $a" "$T/base.json" > "$B/config.json" &&
-		$O run ${RUNOPTS:-} --bundle "$B" m
-}
-# d ID FILTER ARGS...: the same, detached; $T/ID.pid holds the init's pid
-d() {
-	id=$1 f=$2; shift 2
-	a=$(printf '%s\n' "$@" | jq -R . | jq -s .)
-	jq "$f | .process.args = $a" "$T/base.json" > "$B/config.json" &&
-		$O run -d --pid-file "$T/$id.pid" --bundle "$B" "$id" </dev/null >/dev/null 2>&1
-}
 # mnt J: add mount J (jq object) to mounts[]
 mnt() { echo ".mounts += [$1]"; }
 

@@ -3,26 +3,11 @@
 . "$TOP/test/lib.sh"
 if ! is_root; then skip "namespaces" "needs root"; exit 0; fi
 
-B=$T/bundle
 chmod 755 "$T"  # the mapped root must reach the rootfs
-mkbundle "$B"
-cp "$B/config.json" "$T/base.json"
+base_bundle
 NETNS=ocibox-test-$$
 trap 'ip netns delete $NETNS 2>/dev/null; cleanup' EXIT
 
-r() { # r FILTER ARGS...: run ARGS with the default config edited by FILTER
-	f=$1; shift
-	a=$(printf '%s\n' "$@" | jq -R . | jq -s .)
-	jq "$f | .process.args = $a" "$T/base.json" > "$B/config.json" &&
-		$O run --bundle "$B" n
-}
-# d ID FILTER ARGS...: the same, created and started in the background
-d() {
-	id=$1 f=$2; shift 2
-	a=$(printf '%s\n' "$@" | jq -R . | jq -s .)
-	jq "$f | .process.args = $a" "$T/base.json" > "$B/config.json" &&
-		$O run -d --pid-file "$T/$id.pid" --bundle "$B" "$id" </dev/null >/dev/null 2>&1
-}
 ns() { readlink "/proc/$1/ns/$2"; }
 
 # pid, cgroup, ipc, uts

@@ -3,18 +3,10 @@
 . "$TOP/test/lib.sh"
 if ! is_root; then skip "process" "needs root"; exit 0; fi
 
-B=$T/bundle
-mkbundle "$B"
-cp "$B/config.json" "$T/base.json"
+base_bundle
 
-# r FILTER ARGS...: run ARGS in a container whose config is the default
-# one edited by FILTER; $RUNOPTS go to run. Prints the container's stdout.
-r() {
-	f=$1; shift
-	a=$(printf '%s\n' "$@" | jq -R . | jq -s .)
-	jq "$f | .process.args = $a" "$T/base.json" > "$B/config.json" &&
-		$O run ${RUNOPTS:-} --bundle "$B" p
-}
+# r FILTER ARGS... (test/lib.sh): run ARGS with the default config edited
+# by FILTER; $RUNOPTS go to run.
 
 # uts
 testing "hostname from the config" "r . /bin/hostname" "ocibox"
@@ -122,7 +114,7 @@ testing "sysctl did not touch the host" "cat /proc/sys/net/ipv4/ip_forward" \
 	"$(cat /proc/sys/net/ipv4/ip_forward)"
 
 # keyring
-testing "a new session keyring named after the container" "r . /probe keyring" "_ses.p"
+testing "a new session keyring named after the container" "r . /probe keyring" "_ses.process"
 testing "--no-new-keyring keeps the caller's" \
 	"RUNOPTS=--no-new-keyring; r . /probe keyring" "$($PROBE keyring)"
 

@@ -4,16 +4,8 @@
 . "$TOP/test/lib.sh"
 if ! is_root; then skip "security" "needs root"; exit 0; fi
 
-B=$T/bundle
-mkbundle "$B"
-cp "$B/config.json" "$T/base.json"
+base_bundle
 
-r() { # r FILTER ARGS...: run ARGS with the default config edited by FILTER
-	f=$1; shift
-	a=$(printf '%s\n' "$@" | jq -R . | jq -s .)
-	jq "$f | .process.args = $a" "$T/base.json" > "$B/config.json" &&
-		$O run --bundle "$B" s
-}
 hostmounts() { grep -c " $X" /proc/self/mountinfo; }
 
 # The image plants symlinks to a host directory X: absolute, and relative
