@@ -50,6 +50,29 @@ daemon_start() {
 	( exec setsid "$@" </dev/null >"$_lg" 2>&1 ) &
 	echo $! > "$_pf"
 }
+
+# containerd_config DIR: a private containerd (no CRI) under DIR, as
+# ../shared/CLIENTS.md sets it up; containerd_start DIR starts it and waits
+# (or skips the engine with its log's last line)
+containerd_config() {
+	cat > "$1/config.toml" <<EOF
+version = 2
+root = "$1/root"
+state = "$1/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$1/containerd.sock"
+[ttrpc]
+  address = "$1/containerd.sock.ttrpc"
+[debug]
+  address = "$1/debug.sock"
+EOF
+}
+containerd_start() {
+	daemon_start "$1/containerd.pid" "$1/containerd.log" containerd --config "$1/config.toml"
+	wait_for 30 ctr --address "$1/containerd.sock" version ||
+		engine_skip "containerd did not start: $(tail -1 "$1/containerd.log")"
+}
 # daemon_stop PIDFILE: TERM the one we started, KILL it after 15 s
 daemon_stop() {
 	[ -s "$1" ] || return 0

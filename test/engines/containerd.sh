@@ -13,18 +13,7 @@ command -v ctr >/dev/null || engine_skip "no ctr after installing containerd"
 NS=ocibox-test
 D=$T/ctrd
 mkdir -p "$D"
-cat > "$D/config.toml" <<EOF
-version = 2
-root = "$D/root"
-state = "$D/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$D/containerd.sock"
-[ttrpc]
-  address = "$D/containerd.sock.ttrpc"
-[debug]
-  address = "$D/debug.sock"
-EOF
+containerd_config "$D"
 C() { tmo 60 ctr --address "$D/containerd.sock" -n $NS "$@"; }
 RUN="--runc-binary $OCIBOX --runc-root $ROOT"
 I=localhost/ocibox-bb:latest
@@ -49,9 +38,7 @@ engine_cleanup() {
 }
 trap 'engine_cleanup; keep_logs "$D/containerd.log"; cleanup' EXIT
 
-daemon_start "$D/containerd.pid" "$D/containerd.log" containerd --config "$D/config.toml"
-wait_for 30 ctr --address "$D/containerd.sock" version ||
-	engine_skip "containerd did not start: $(tail -1 "$D/containerd.log")"
+containerd_start "$D"
 
 mkimage_tar "$T/img"
 mkimage_oci "$T/img" latest

@@ -26,18 +26,7 @@ command -v containerd >/dev/null 2>&1 || engine_skip "no containerd for dockerd"
 
 D=$T/ctrd DD=$T/docker
 mkdir -p "$D" "$DD"
-cat > "$D/config.toml" <<EOF
-version = 2
-root = "$D/root"
-state = "$D/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$D/containerd.sock"
-[ttrpc]
-  address = "$D/containerd.sock.ttrpc"
-[debug]
-  address = "$D/debug.sock"
-EOF
+containerd_config "$D"
 cat > "$DD/daemon.json" <<EOF
 { "data-root": "$DD/data", "exec-root": "$DD/exec", "pidfile": "$DD/dockerd.pid",
   "hosts": ["unix://$DD/docker.sock"], "containerd": "$D/containerd.sock",
@@ -62,9 +51,7 @@ engine_cleanup() {
 }
 trap 'engine_cleanup; keep_logs "$D/containerd.log" "$DD/dockerd.log"; cleanup' EXIT
 
-daemon_start "$D/containerd.pid" "$D/containerd.log" containerd --config "$D/config.toml"
-wait_for 30 ctr --address "$D/containerd.sock" version ||
-	engine_skip "containerd did not start: $(tail -1 "$D/containerd.log")"
+containerd_start "$D"
 daemon_start "$DD/dockerd.pid.ours" "$DD/dockerd.log" dockerd --config-file "$DD/daemon.json"
 wait_for 60 /usr/bin/docker -H "unix://$DD/docker.sock" version ||
 	engine_skip "dockerd did not start: $(tail -3 "$DD/dockerd.log" | tr '\n' ' ')"
