@@ -440,7 +440,7 @@ static int check_spec(const struct create_opts *o, const struct spec *s)
 
 /* The device rules the cgroup gets: the config's, then, as runc does, the
  * default nodes every container needs and the linux.devices it creates
- * (later rules win, so these survive a leading "deny all"). Owned by S. */
+ * (later rules win, so these survive a leading "deny all"). In S's arena. */
 static void device_rules(struct spec *s, struct spec_resources *r)
 {
 	static const struct spec_dev_rule defaults[] = {
@@ -453,7 +453,7 @@ static void device_rules(struct spec *s, struct spec_resources *r)
 	};
 	const struct spec_linux *lx = &s->linux;
 	size_t i, n = 0, cap = r->n_devices + ARRAY_SIZE(defaults) + lx->n_devices;
-	struct spec_dev_rule *v = xcalloc(cap, sizeof(*v));
+	struct spec_dev_rule *v = spec_alloc(s, cap, sizeof(*v));
 
 	for (i = 0; i < r->n_devices; i++)
 		v[n++] = r->devices[i];
@@ -469,7 +469,6 @@ static void device_rules(struct spec *s, struct spec_resources *r)
 	}
 	r->devices = v;
 	r->n_devices = n;
-	s->owned_rules = v;
 }
 
 static void cg_problem(void *ctx, const char *msg)

@@ -82,7 +82,7 @@ static int build_process(const struct exec_opts *o, struct spec *cfg,
 	p->args.n = n;
 	if (o->cwd)
 		p->cwd = o->cwd;
-	env = xcalloc(p->env.n + o->n_env + 1, sizeof(*env));
+	env = spec_alloc(ps, p->env.n + o->n_env + 1, sizeof(*env));
 	for (i = 0, n = 0; i < p->env.n; i++) {
 		size_t k = strcspn(p->env.v[i], "=");
 		bool replaced = false;
@@ -97,7 +97,6 @@ static int build_process(const struct exec_opts *o, struct spec *cfg,
 		env[n++] = o->env[j];
 	p->env.v = env;
 	p->env.n = n;
-	ps->owned_rules = env;   /* freed with PS */
 	if (o->set_user)
 		p->user.uid = o->uid;
 	if (o->set_gid)

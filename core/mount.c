@@ -51,7 +51,6 @@ static int resolve_walk(int rootfd, const char *path, int flags)
 	p = buf;
 	for (;;) {
 		size_t len;
-		bool last;
 
 		while (*p == '/')
 			p++;
@@ -65,7 +64,6 @@ static int resolve_walk(int rootfd, const char *path, int flags)
 		memcpy(name, p, len);
 		name[len] = '\0';
 		p += len;
-		last = !p[strspn(p, "/")];
 		if (str_eq(name, "."))
 			continue;
 		if (str_eq(name, "..")) {
@@ -111,11 +109,8 @@ static int resolve_walk(int rootfd, const char *path, int flags)
 		}
 		close(cur);
 		cur = next;
-		(void)last;
 	}
 	/* reopen the final component with the caller's flags */
-	next = openat(cur, ".", 0);
-	close(next);
 	if (flags == (O_PATH | O_CLOEXEC) || flags == O_PATH)
 		return cur;
 	next = openat(cur, ".", flags | O_CLOEXEC);

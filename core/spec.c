@@ -261,7 +261,7 @@ struct arena {
 	max_align_t data[];
 };
 
-static void *arena_alloc(struct spec *s, size_t n, size_t size)
+void *spec_alloc(struct spec *s, size_t n, size_t size)
 {
 	struct arena *a;
 
@@ -276,7 +276,7 @@ static void *arena_alloc(struct spec *s, size_t n, size_t size)
 
 static void arena_adopt(struct spec *s, void *p)
 {
-	arena_alloc(s, 0, 1);
+	spec_alloc(s, 0, 1);
 	((struct arena *)s->arena)->own = p;
 }
 
@@ -698,7 +698,7 @@ static void *get_array(struct ctx *c, int obj, const char *key, size_t size,
 	if (t < 0)
 		return NULL;
 	*n = json_tok(c->d, t)->size;
-	v = arena_alloc(c->s, *n + 1, size);
+	v = spec_alloc(c->s, *n + 1, size);
 	each(c, t, key, fn, v);
 	return v;
 }
@@ -757,7 +757,7 @@ static void get_kvv(struct ctx *c, int obj, const char *key, struct kvv *out)
 	if (t < 0 || !is_type(c, t, key, JSON_OBJECT))
 		return;
 	n = json_tok(c->d, t)->size;
-	out->v = arena_alloc(c->s, n + 1, sizeof(*out->v));
+	out->v = spec_alloc(c->s, n + 1, sizeof(*out->v));
 	out->n = 0;
 	mark = push_key(c, key);
 	for (i = 0, k = json_child(c->d, t); i < n; i++, k = json_next(c->d, k + 1)) {
@@ -972,7 +972,7 @@ static void mount_flags(struct ctx *c, struct spec_mount *m)
 				break;
 		if (j == ARRAY_SIZE(mount_opts)) {
 			if (!data) {
-				data = arena_alloc(c->s, size, 1);
+				data = spec_alloc(c->s, size, 1);
 				m->data = data;
 			} else {
 				*data++ = ',';
@@ -1244,7 +1244,7 @@ static void parse_rdma(struct ctx *c, int t, void *arg)
 	size_t i, n = json_tok(c->d, t)->size;
 	int k;
 
-	r->rdma = arena_alloc(c->s, n + 1, sizeof(*r->rdma));
+	r->rdma = spec_alloc(c->s, n + 1, sizeof(*r->rdma));
 	for (i = 0, k = json_child(c->d, t); i < n; i++, k = json_next(c->d, k + 1)) {
 		if (json_str_has_nul(c->d, k)) {
 			problem(c, json_str(c->d, k), "key must not contain NUL");
@@ -1626,7 +1626,6 @@ void spec_free(struct spec *s)
 	struct arena *a, *next;
 
 	free(s->buf);
-	free(s->owned_rules);
 	if (s->doc.tok)
 		json_fini(&s->doc);
 	for (a = s->arena; a; a = next) {

@@ -311,7 +311,6 @@ struct spec {
 	char *buf;
 	struct json_doc doc;
 	void *arena;
-	void *owned_rules;        /* create's effective device rules (freed too) */
 };
 
 /* Problems found while parsing, for `check` (every problem, one per line). */
@@ -339,6 +338,8 @@ int spec_load_process(struct spec *s, const char *file, struct spec_process *p);
 int spec_parse_resources(struct spec *s, char *buf, size_t len, const char *name,
 			 struct spec_resources *r);
 void spec_free(struct spec *s);
+/* N zeroed elements of SIZE that live as long as S (its arena); never fails. */
+void *spec_alloc(struct spec *s, size_t n, size_t size);
 
 /* Write the JSON array of mount option names ocibox implements (features). */
 void spec_mount_options(struct jw *w);
