@@ -49,7 +49,7 @@ static void keep_from_config(struct state *st, const struct spec *s)
 {
 	const struct json_doc *d = &s->doc;
 	struct jw w;
-	int i, h;
+	int i;
 
 	if ((i = json_get(d, 0, "annotations")) >= 0 &&
 	    json_type(d, i) == JSON_OBJECT) {
@@ -58,36 +58,21 @@ static void keep_from_config(struct state *st, const struct spec *s)
 		jw_raw(&w, "", 1);
 		st->annotations = w.buf;
 	}
-	if ((h = json_get(d, 0, "hooks")) < 0 || json_type(d, h) != JSON_OBJECT ||
-	    (!s->hooks[SPEC_HOOK_POSTSTART].n && !s->hooks[SPEC_HOOK_POSTSTOP].n))
-		return;
-	jw_init(&w);
-	jw_obj_begin(&w);
-	if ((i = json_get(d, h, "poststart")) >= 0) {
-		jw_key(&w, "poststart");
-		jw_copy(&w, d, i);
-	}
-	if ((i = json_get(d, h, "poststop")) >= 0) {
-		jw_key(&w, "poststop");
-		jw_copy(&w, d, i);
-	}
-	jw_obj_end(&w);
-	jw_raw(&w, "", 1);
-	st->hooks = w.buf;
+	/* start and delete read the kept config.json only when they must */
+	st->post_hooks = s->hooks[SPEC_HOOK_POSTSTART].n ||
+			 s->hooks[SPEC_HOOK_POSTSTOP].n;
 }
 
-/* The hooks kept in state.json, parsed with the config parser itself. */
-static int load_kept_hooks(const struct state *st, struct spec *s)
+/* The config as create parsed it (kept in the state dir), for the hooks
+ * that run after create. */
+static int load_kept_config(const struct state *st, struct spec *s)
 {
 	char *buf;
 	size_t len;
 
 	memset(s, 0, sizeof(*s));
-	if (!st->hooks)
-		return 0;
-	buf = xasprintf("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"/\"},"
-			"\"hooks\":%s}", st->hooks);
-	len = strlen(buf);
+	if (read_file_at(st->dirfd, "config.json", &buf, &len) < 0)
+		return -1;
 	return spec_parse(s, buf, len, st->bundle ? st->bundle : "/", NULL);
 }
 
@@ -496,6 +481,9 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	const struct spec_resources *res;
 	pid_t pid = -1;
 
+	if (o->systemd_cgroup)
+		return fail(0, "--systemd-cgroup: the systemd cgroup driver is "
+			    "not available (no systemd on this host)");
 	/* Everything is validated before anything is touched. The bytes
 	 * parsed are kept too (parsing unescapes in place): exec must see
 	 * the config as it was now, not as the bundle's file is later. */
@@ -509,16 +497,6 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		goto undo_spec;
 	if (proc_cap_last_init() < 0)
 		goto undo_ns;
-	/* compiled here, once, and cached under --root: the child only
-	 * installs it (libseccomp takes ~15 ms for podman's profile) */
-	if (path_join(cache, sizeof(cache), o->root, ".seccomp") < 0 ||
-	    sc_prepare(&s, cache, &filter) < 0)
-		goto undo_ns;
-	if (o->systemd_cgroup) {
-		fail(0, "--systemd-cgroup: the systemd cgroup driver is not "
-		     "available (no systemd on this host)");
-		goto undo_ns;
-	}
 	device_rules(&s, &s.linux.resources);
 	res = &s.linux.resources;
 	if (cgroup_init(&cg, s.linux.cgroups_path, o->id) < 0)
@@ -529,6 +507,12 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		fail(errno, "root.path '%s'", s.root.abs);
 		goto undo_ns;
 	}
+	/* last, being the costliest check: compiled here, once, and cached
+	 * under --root; the child only installs it (libseccomp takes ~15 ms
+	 * for podman's profile) */
+	if (path_join(cache, sizeof(cache), o->root, ".seccomp") < 0 ||
+	    sc_prepare(&s, cache, &filter) < 0)
+		goto undo_ns;
 
 	if (state_create(&st, o->root, o->id) < 0)
 		goto undo_ns;
@@ -737,8 +721,8 @@ int container_start(const char *root, const char *id)
 	strcpy(st.status, "running");
 	if (state_save(&st) < 0)
 		goto out;
-	if (st.hooks) {
-		if (load_kept_hooks(&st, &hs) < 0) {
+	if (st.post_hooks) {
+		if (load_kept_config(&st, &hs) < 0) {
 			log_warn("%s", err_last.msg);
 		} else {
 			json = state_json(&st, "running");
@@ -819,7 +803,7 @@ int container_destroy(struct state *st)
 		if (cgroup_destroy(&cg) < 0)
 			log_warn("%s", err_last.msg);
 	}
-	if (st->hooks && load_kept_hooks(st, &hs) == 0) {
+	if (st->post_hooks && load_kept_config(st, &hs) == 0) {
 		json = state_json(st, "stopped");
 		if (hooks_run(&hs, SPEC_HOOK_POSTSTOP, json) < 0)
 			log_warn("%s", err_last.msg);

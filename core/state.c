@@ -169,6 +169,7 @@ int state_open(struct state *st, const char *root, const char *id)
 	size_t len;
 	int64_t v = 0;
 	char *s;
+	int i;
 
 	if (open_dir(st, root, id, false) < 0)
 		return -1;
@@ -209,7 +210,8 @@ int state_open(struct state *st, const char *root, const char *id)
 	st->created = dup_tok(&d, "created", 0);
 	st->cgroup = dup_tok(&d, "ocibox_cgroup", 0);
 	st->annotations = raw_tok(&d, "annotations", 0);
-	st->hooks = raw_tok(&d, "ocibox_hooks", 0);
+	i = json_get(&d, 0, "ocibox_post_hooks");
+	st->post_hooks = i >= 0 && json_type(&d, i) == JSON_TRUE;
 	json_fini(&d);
 	return 0;
 fail_doc:
@@ -280,9 +282,9 @@ int state_save(const struct state *st)
 		jw_key(&w, "ocibox_cgroup");
 		jw_str(&w, st->cgroup);
 	}
-	if (st->hooks) {
-		jw_key(&w, "ocibox_hooks");
-		jw_raw(&w, st->hooks, strlen(st->hooks));
+	if (st->post_hooks) {
+		jw_key(&w, "ocibox_post_hooks");
+		jw_bool(&w, true);
 	}
 	jw_obj_end(&w);
 	jw_raw(&w, "\n", 1);
@@ -340,9 +342,8 @@ void state_fini(struct state *st)
 	free(st->created);
 	free(st->cgroup);
 	free(st->annotations);
-	free(st->hooks);
 	st->bundle = st->rootfs = st->created = st->cgroup = NULL;
-	st->annotations = st->hooks = NULL;
+	st->annotations = NULL;
 }
 
 uint64_t proc_start_time(pid_t pid)

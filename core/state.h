@@ -21,7 +21,8 @@ struct state {
 	char *bundle, *rootfs, *created, *cgroup;
 	uint32_t owner;
 	char *annotations;      /* raw JSON object text, or NULL */
-	char *hooks;            /* raw JSON object text (poststart/poststop needs), or NULL */
+	bool post_hooks;        /* the config has poststart/poststop hooks: start
+				   and delete read the kept config.json for them */
 };
 
 /* fail()s with "invalid container id ..." when ID breaks runc's rule
