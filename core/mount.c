@@ -33,7 +33,7 @@ static void fdpath(char buf[FDPATH_MAX], int fd)
 
 /* Without openat2 (Linux < 5.6): walk component by component, following
  * symlinks by hand and clamping ".." at the root. */
-static int resolve_walk(int rootfd, const char *path, int flags)
+int mount_resolve_walk(int rootfd, const char *path, int flags)
 {
 	char buf[PATH_MAX * 2], name[NAME_MAX + 1], link[PATH_MAX];
 	struct stat root_st, st;
@@ -144,7 +144,7 @@ int mount_resolve(int rootfd, const char *path, int flags)
 			return fail(errno, "resolve '%s' in rootfs", path);
 		no_openat2 = true;
 	}
-	fd = resolve_walk(rootfd, path, flags);
+	fd = mount_resolve_walk(rootfd, path, flags);
 	return fd < 0 ? -1 : fd_not_stdio(fd);
 }
 

@@ -22,6 +22,9 @@ struct mount_ctx {
 /* Open PATH inside ROOTFD as if ROOTFD were "/" (symlinks cannot leave it;
  * magic links refused) with FLAGS (O_PATH etc.). An fd or -1 (fail()s). */
 int mount_resolve(int rootfd, const char *path, int flags);
+/* mount_resolve's fallback where openat2 is missing (Linux < 5.6): a walk
+ * by hand, one component at a time. Exported for its unit test. */
+int mount_resolve_walk(int rootfd, const char *path, int flags);
 /* Before pivot_root: propagation, rootfs bind, mounts[], devices. 0 or -1. */
 int mount_prepare(struct mount_ctx *mc);
 /* pivot_root (or MS_MOVE + chroot with no_pivot) into the rootfs. 0 or -1. */
