@@ -32,6 +32,7 @@
 #include "core/spec.h"
 #include "core/sync.h"
 #include "core/util.h"
+#include "core/verify.h"
 
 static char *state_json(const struct state *st, const char *status)
 {
@@ -100,20 +101,6 @@ static bool has_cgroup_mount(const struct spec *s)
 	return false;
 }
 
-/* The init's execve comes after start, when no runtime is left to report
- * its failure: refuse at create what cannot run, as runc's LookPath does
- * (mode bits only). exec needs no such check: its execve reports itself. */
-static int check_runnable(const char *exe)
-{
-	struct stat sb;
-
-	if (stat(exe, &sb) < 0)
-		return fail(errno, "exec \"%s\"", exe);
-	if (!(sb.st_mode & 0111))
-		return fail(EACCES, "exec \"%s\"", exe);
-	return 0;
-}
-
 static int child_setup(struct child *c)
 {
 	const struct spec *s = c->s;
@@ -122,7 +109,9 @@ static int child_setup(struct child *c)
 		.spec = s, .no_pivot = c->o->no_pivot, .rootfd = -1,
 		.userns = s->linux.ns[SPEC_NS_USER].present,
 		.cgroupns = s->linux.ns[SPEC_NS_CGROUP].present,
+		.host_ns = !s->linux.ns[SPEC_NS_MOUNT].present,
 	};
+	int keep[2] = { c->sync, c->fifo };
 	char exe[PATH_MAX], *json;
 	struct sync_msg m;
 	int notify_fd = -1, r;
@@ -190,7 +179,7 @@ static int child_setup(struct child *c)
 	if (mount_pivot(&mc) < 0 || mount_sysctl(s) < 0)
 		return -1;
 	if (p->terminal) {
-		if (console_setup(c->console, p, true) < 0)
+		if (console_setup(c->console, p, !mc.host_ns) < 0)
 			return -1;
 		close(c->console);
 	} else if (setsid() < 0) {
@@ -199,9 +188,15 @@ static int child_setup(struct child *c)
 	if (mount_finish(&mc) < 0)
 		return -1;
 	close(mc.rootfd);
-	if (proc_attrs(p, &s->linux) < 0 ||
+	/* Before args[0] and PATH are looked up: an fd the caller left open
+	 * (a host directory) must not be reachable as /proc/self/fd/N/...
+	 * (CVE-2024-21626); only stdio, --preserve-fds, LISTEN_FDS and ours
+	 * stay. The init's execve comes after start, when no runtime is left
+	 * to report a failure: what cannot run is refused now, as runc. */
+	if (fds_close_from(3 + c->o->preserve_fds, keep, 2) < 0 ||
+	    proc_attrs(p, &s->linux) < 0 ||
 	    proc_keyring(c->o->no_new_keyring, c->st->id) < 0 ||
-	    proc_find_exe(p, exe) < 0 || check_runnable(exe) < 0 ||
+	    proc_find_exe(p, -1, exe) < 0 ||
 	    proc_identity(p, c->filter, &notify_fd) < 0)
 		return -1;
 	if (sync_pass_listener(c->sync, notify_fd) < 0)
@@ -346,7 +341,10 @@ static int parent_sync(const struct create_opts *o, const struct spec *s,
 		}
 		switch (m.type) {
 		case SYNC_HOOKS:
-			json = state_json(st, "creating");
+			/* runtime.md: these run once the create operation's
+			 * environment exists; runc, crun and the validation
+			 * suite say "created" */
+			json = state_json(st, "created");
 			r = hooks_run(s, SPEC_HOOK_PRESTART, json);
 			if (r == 0)
 				r = hooks_run(s, SPEC_HOOK_CREATE_RUNTIME, json);
@@ -388,38 +386,15 @@ static int parent_sync(const struct create_opts *o, const struct spec *s,
 	}
 }
 
-static int check_spec(const struct create_opts *o, const struct spec *s)
+/* The options' own refusals; the config's are verify_config's. */
+static int check_opts(const struct create_opts *o, const struct spec *s)
 {
-	struct stat sb;
-
-	if (!s->has_process)
-		return fail(0, "config.json: process: required");
-	if (s->process.apparmor_profile || s->process.selinux_label ||
-	    s->linux.mount_label)
-		log_warn("process.apparmorProfile, process.selinuxLabel and "
-			 "linux.mountLabel are not applied by this build");
-	if (s->linux.has_intel_rdt)
-		return fail(0, "config.json: linux.intelRdt: not supported");
 	if (s->process.terminal && !o->console_socket && o->console_fd < 0)
 		return fail(0, "config.json: process.terminal is true: "
 			    "--console-socket is required");
 	if (!s->process.terminal && o->console_socket)
 		return fail(0, "--console-socket given but process.terminal "
 			    "is false");
-	if (stat(s->root.abs, &sb) < 0)
-		return fail(errno, "root.path '%s'", s->root.abs);
-	if (!S_ISDIR(sb.st_mode))
-		return fail(ENOTDIR, "root.path '%s'", s->root.abs);
-	if (s->hostname && !s->linux.ns[SPEC_NS_UTS].present)
-		return fail(0, "config.json: hostname: needs a uts namespace");
-	if (!s->linux.ns[SPEC_NS_MOUNT].present)
-		return fail(0, "config.json: linux.namespaces: a mount "
-			    "namespace is required");
-	if (s->linux.ns[SPEC_NS_USER].present &&
-	    !s->linux.ns[SPEC_NS_USER].path &&
-	    (!s->linux.n_uid_mappings || !s->linux.n_gid_mappings))
-		return fail(0, "config.json: linux.uidMappings: a new user "
-			    "namespace needs uid and gid mappings");
 	return 0;
 }
 
@@ -456,7 +431,7 @@ static void device_rules(struct spec *s, struct spec_resources *r)
 	r->n_devices = n;
 }
 
-static void cg_problem(void *ctx, const char *msg)
+static void first_problem(void *ctx, const char *msg)
 {
 	int *n = ctx;
 
@@ -493,15 +468,16 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	if (spec_parse(&s, memcpy(xmalloc(raw_len + 1), raw, raw_len + 1),
 		       raw_len, o->bundle, NULL) < 0)
 		return -1;
-	if (check_spec(o, &s) < 0 || ns_open(&ns, &s.linux) < 0)
+	if (verify_config(&s, first_problem, &problems) > 0 ||
+	    check_opts(o, &s) < 0)
 		goto undo_spec;
-	if (proc_cap_last_init() < 0)
-		goto undo_ns;
+	if (ns_open(&ns, &s.linux) < 0)
+		goto undo_spec;
 	device_rules(&s, &s.linux.resources);
 	res = &s.linux.resources;
 	if (cgroup_init(&cg, s.linux.cgroups_path, o->id) < 0)
 		goto undo_ns;
-	if (cgroup_check(&cg, res, cg_problem, &problems) > 0)
+	if (cgroup_check(&cg, res, first_problem, &problems) > 0)
 		goto undo_ns;
 	if (realpath(s.root.abs, rootfs) == NULL) {
 		fail(errno, "root.path '%s'", s.root.abs);

@@ -21,18 +21,13 @@
 #include "core/console.h"
 #include "core/err.h"
 #include "core/exec.h"
+#include "core/ns.h"
 #include "core/proc.h"
 #include "core/seccomp.h"
 #include "core/spec.h"
 #include "core/state.h"
 #include "core/sync.h"
 #include "core/util.h"
-
-static const char *const ns_file[SPEC_NS_COUNT] = {
-	[SPEC_NS_USER] = "user", [SPEC_NS_MOUNT] = "mnt", [SPEC_NS_PID] = "pid",
-	[SPEC_NS_NETWORK] = "net", [SPEC_NS_IPC] = "ipc", [SPEC_NS_UTS] = "uts",
-	[SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
-};
 
 /* fds of the container's namespaces that differ from ours (else -1) */
 static int open_ns(pid_t pid, int fd[SPEC_NS_COUNT])
@@ -160,7 +155,11 @@ static int child_setup(struct exec_child *c)
 			return -1;
 		close(c->console);
 	}
-	if (proc_attrs(c->p, &c->cfg->linux) < 0 || proc_find_exe(c->p, exe) < 0 ||
+	/* as in the init (container.c): the caller's stray fds go before
+	 * args[0] and PATH are looked up */
+	if (fds_close_from(3 + c->o->preserve_fds, &c->sync, 1) < 0 ||
+	    proc_attrs(c->p, &c->cfg->linux) < 0 ||
+	    proc_find_exe(c->p, -1, exe) < 0 ||
 	    proc_identity(c->p, c->filter, &notify_fd) < 0)
 		return -1;
 	if (sync_pass_listener(c->sync, notify_fd) < 0)

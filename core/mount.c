@@ -21,6 +21,7 @@
 #include "core/err.h"
 #include "core/mount.h"
 #include "core/util.h"
+#include "core/verify.h"
 
 #define FDPATH_MAX 32
 
@@ -226,74 +227,186 @@ static int mkpath(int rootfd, const char *path, bool file)
 
 /* ---- mounts[] ---- */
 
-static int setattr(int fd, unsigned long set, unsigned long clr)
-{
-	struct mount_attr attr = { .attr_set = set, .attr_clr = clr };
-
-	if (!set && !clr)
-		return 0;
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
-		    &attr, sizeof(attr)) < 0)
-		return fail(errno, "mount_setattr");
-	return 0;
-}
-
 /* Flags a bind remount keeps: everything but the operation bits. */
 #define REMOUNT_MASK (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | \
 		      MS_SYNCHRONOUS | MS_MANDLOCK | MS_DIRSYNC | MS_NOATIME | \
 		      MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME | MS_LAZYTIME)
 #define PROPAGATION (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
+/* the per-mount flags mount_setattr can set and clear */
+#define ATTR_ALL (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | \
+		  MOUNT_ATTR_NOEXEC | MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME)
 
-/* After a mount landed on DEST, act on the new mount (not what is under it):
- * re-resolve, then remount flags, propagation and recursive attributes. */
-static int after_mount(int rootfd, const char *dest, unsigned long remount,
-		       unsigned long prop, unsigned long aset, unsigned long aclr)
+static int setattr(int fd, unsigned flags, unsigned long set, unsigned long clr,
+		   unsigned long prop)
 {
-	char fp[FDPATH_MAX];
-	AUTOCLOSE int fd = -1;
+	struct mount_attr attr = {
+		.attr_set = set, .attr_clr = clr, .propagation = prop,
+	};
 
-	if (!remount && !prop && !aset && !aclr)
+	if (!set && !clr && !prop)
 		return 0;
-	fd = mount_resolve(rootfd, dest, O_PATH);
-	if (fd < 0)
-		return -1;
-	fdpath(fp, fd);
-	if (remount && mount(NULL, fp, NULL, MS_REMOUNT | MS_BIND | remount,
-			     NULL) < 0) {
-		/* Locked flags (nodev etc. inherited from the source in a
-		 * user namespace) must be kept: retry with the source's. */
-		struct statfs sf;
-		unsigned long keep = 0;
+	return (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | flags,
+			    &attr, sizeof(attr));
+}
 
-		if (errno != EPERM || fstatfs(fd, &sf) < 0)
-			return fail(errno, "remount '%s'", dest);
-		keep = sf.f_flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC |
-				     MS_RDONLY | MS_NOATIME | MS_NODIRATIME |
-				     MS_RELATIME);
-		if (mount(NULL, fp, NULL, MS_REMOUNT | MS_BIND | remount | keep,
-			  NULL) < 0)
-			return fail(errno, "remount '%s'", dest);
+/* MS_* mount flags as MOUNT_ATTR_* */
+static unsigned long ms_attr(unsigned long ms)
+{
+	unsigned long a = 0;
+
+	if (ms & MS_RDONLY) a |= MOUNT_ATTR_RDONLY;
+	if (ms & MS_NOSUID) a |= MOUNT_ATTR_NOSUID;
+	if (ms & MS_NODEV) a |= MOUNT_ATTR_NODEV;
+	if (ms & MS_NOEXEC) a |= MOUNT_ATTR_NOEXEC;
+	if (ms & MS_NODIRATIME) a |= MOUNT_ATTR_NODIRATIME;
+	if (ms & MS_NOATIME) a |= MOUNT_ATTR_NOATIME;
+	else if (ms & MS_STRICTATIME) a |= MOUNT_ATTR_STRICTATIME;
+	return a;
+}
+
+/* Set the flags of the mount MNTFD itself (never a path looked up again,
+ * which a co-tenant could swap for a symlink between two steps):
+ * REMOUNT as a bind remount would (exactly those flags; ones locked in a
+ * user namespace are kept), then propagation and recursive attributes. */
+static int mnt_flags(int mntfd, const char *dest, unsigned long remount,
+		     unsigned long prop, unsigned long aset, unsigned long aclr)
+{
+	if (remount) {
+		unsigned long set = ms_attr(remount);
+
+		/* a new atime mode needs the whole atime mask cleared */
+		if (setattr(mntfd, 0, set, (ATTR_ALL & ~set) | MOUNT_ATTR__ATIME,
+			    0) < 0) {
+			struct statfs sf;
+			unsigned long keep;
+
+			if (errno != EPERM || fstatfs(mntfd, &sf) < 0)
+				return fail(errno, "remount '%s'", dest);
+			keep = (set | ms_attr(sf.f_flags)) & ~MOUNT_ATTR__ATIME;
+			if (setattr(mntfd, 0, keep, ATTR_ALL & ~keep &
+				    ~MOUNT_ATTR__ATIME, 0) < 0)
+				return fail(errno, "remount '%s'", dest);
+		}
 	}
-	if (prop && mount(NULL, fp, NULL, prop, NULL) < 0)
+	if (prop && setattr(mntfd, prop & MS_REC ? AT_RECURSIVE : 0, 0, 0,
+			    prop & ~MS_REC) < 0)
 		return fail(errno, "set propagation of '%s'", dest);
-	return setattr(fd, aset, aclr);
+	if ((aset || aclr) && setattr(mntfd, AT_RECURSIVE, aset, aclr, 0) < 0)
+		return fail(errno, "mount_setattr '%s'", dest);
+	return 0;
+}
+
+/* Put the detached mount TREE on DESTFD (both fds: nothing re-resolved). */
+static int attach(int tree, int destfd, const char *dest)
+{
+	if (syscall(SYS_move_mount, tree, "", destfd, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return fail(errno, "attach mount on '%s'", dest);
+	return 0;
+}
+
+/* Bind SRCFD/SRC (SRC "" with SRCFD: that fd) onto DESTFD and set its flags
+ * through the new mount's own fd. */
+static int bind_at(int srcfd, const char *src, int destfd, const char *dest,
+		   bool rec, unsigned long remount, unsigned long prop,
+		   unsigned long aset, unsigned long aclr)
+{
+	AUTOCLOSE int tree = -1;
+
+	tree = (int)syscall(SYS_open_tree, srcfd, src, OPEN_TREE_CLONE |
+			    OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0) |
+			    (*src ? 0 : AT_EMPTY_PATH));
+	if (tree < 0)
+		return fail(errno, "bind '%s'", *src ? src : dest);
+	if (attach(tree, destfd, dest) < 0)
+		return -1;
+	return mnt_flags(tree, dest, remount, prop, aset, aclr);
+}
+
+/* A new filesystem as a detached mount (fsopen/fsconfig/fsmount), for the
+ * mounts whose flags must be set after mounting: the fd is the mount. */
+static int new_fs(const char *type, const char *src, unsigned long flags,
+		  const char *data)
+{
+	AUTOCLOSE int fs = -1;
+	char opts[1024], *tok, *save, *eq;
+	int mnt;
+
+	fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return fail(errno, "fsopen %s", type);
+	if (src && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source",
+			   src, 0) < 0)
+		return fail(errno, "mount %s: source '%s'", type, src);
+	snprintf(opts, sizeof(opts), "%s", data ? data : "");
+	for (tok = strtok_r(opts, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		long r;
+
+		if ((eq = strchr(tok, '=')))
+			*eq++ = '\0';
+		r = eq ? syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, tok,
+				 eq, 0)
+		       : syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, tok,
+				 NULL, 0);
+		if (r < 0)
+			return fail(errno, "mount %s: option '%s'", type, tok);
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return fail(errno, "mount %s", type);
+	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, ms_attr(flags));
+	if (mnt < 0)
+		return fail(errno, "fsmount %s", type);
+	return fd_not_stdio(mnt);
 }
 
 static int mount_one_cgroup(struct mount_ctx *mc, const struct spec_mount *m,
 			    int destfd);
 
+/* Mounts inside /proc would redirect what the runtime writes there
+ * (sysctls) and hide what maskedPaths hide: the destination as resolved
+ * in the rootfs (symlinks followed) must pass verify_proc_dest too. */
+static int check_proc_dest(struct mount_ctx *mc, const struct spec_mount *m,
+			   int fd, bool src_is_proc)
+{
+	char fp[FDPATH_MAX], real[PATH_MAX], root[PATH_MAX];
+	ssize_t n, r;
+	struct statfs sf;
+	bool in_proc;
+
+	fdpath(fp, fd);
+	n = readlink(fp, real, sizeof(real) - 1);
+	fdpath(fp, mc->rootfd);
+	r = readlink(fp, root, sizeof(root) - 1);
+	if (n < 0 || r < 0)
+		return fail(errno, "readlink '%s'", m->destination);
+	real[n] = root[r] = '\0';
+	if (r == 1)
+		r = 0;   /* the rootfs is "/" (no pivot yet: never) */
+	if (strncmp(real, root, r) || (real[r] && real[r] != '/'))
+		return fail(0, "'%s' resolved outside the rootfs",
+			    m->destination);
+	in_proc = fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+	if (!verify_proc_dest(real[r] ? real + r : "/", m->type, src_is_proc) ||
+	    (in_proc && !verify_proc_dest(has_prefix(real + r, "/proc") ?
+					  real + r : "/proc/", m->type,
+					  src_is_proc)))
+		return fail(0, "'%s' resolves to '%s', inside /proc", m->destination,
+			    real[r] ? real + r : "/");
+	return 0;
+}
+
 static int mount_one(struct mount_ctx *mc, const struct spec_mount *m)
 {
 	const struct spec *s = mc->spec;
 	char src[PATH_MAX], fp[FDPATH_MAX];
-	AUTOCLOSE int fd = -1;
+	AUTOCLOSE int fd = -1, tree = -1;
 	unsigned long flags = m->flags & ~PROPAGATION;
 	const char *type = m->type;
 	struct stat st;
-	bool file = false;
+	struct statfs sf;
+	bool file = false, src_proc = false;
 
-	if (m->idmap)
-		return fail(0, "idmapped mounts are not supported yet");
 	src[0] = '\0';
 	if (m->source) {
 		if (m->bind && m->source[0] != '/') {
@@ -307,6 +420,7 @@ static int mount_one(struct mount_ctx *mc, const struct spec_mount *m)
 		if (stat(src, &st) < 0)
 			return fail(errno, "bind source '%s'", src);
 		file = !S_ISDIR(st.st_mode);
+		src_proc = statfs(src, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
 	}
 	/* /proc and /sys are where the runtime later writes: never symlinks */
 	if (str_eq(m->destination, "/proc") || str_eq(m->destination, "/sys")) {
@@ -316,35 +430,37 @@ static int mount_one(struct mount_ctx *mc, const struct spec_mount *m)
 				    m->destination);
 	}
 	fd = mkpath(mc->rootfd, m->destination, file);
-	if (fd < 0)
+	if (fd < 0 || check_proc_dest(mc, m, fd, src_proc) < 0)
 		return -1;
 	if (type && (str_eq(type, "cgroup") || str_eq(type, "cgroup2")))
 		return mount_one_cgroup(mc, m, fd);
-	fdpath(fp, fd);
-	if (m->bind) {
-		if (mount(src, fp, NULL, MS_BIND | (flags & MS_REC), NULL) < 0)
-			return fail(errno, "bind '%s'", src);
-		flags &= REMOUNT_MASK;
-		return after_mount(mc->rootfd, m->destination, flags,
-				   m->propagation, m->attr_set, m->attr_clr);
+	if (m->bind)
+		return bind_at(AT_FDCWD, src, fd, m->destination, flags & MS_REC,
+			       flags & REMOUNT_MASK, m->propagation, m->attr_set,
+			       m->attr_clr);
+	if (m->propagation || m->attr_set || m->attr_clr) {
+		/* flags to set after mounting: through the mount's own fd */
+		tree = new_fs(type, src[0] ? src : type, flags, m->data);
+		if (tree < 0 || attach(tree, fd, m->destination) < 0)
+			return fail_ctx("mount %s on '%s'", type ? type : "(none)",
+					m->destination);
+		return mnt_flags(tree, m->destination, 0, m->propagation,
+				 m->attr_set, m->attr_clr);
 	}
+	fdpath(fp, fd);
 	if (mount(src[0] ? src : type, fp, type, flags & ~MS_REC, m->data) < 0) {
 		int no = errno;
 
 		/* sysfs needs a network namespace owned by our user
 		 * namespace; without one, take the host's read-only. */
-		if (no == EPERM && type && str_eq(type, "sysfs") && mc->userns) {
-			if (mount("/sys", fp, NULL, MS_BIND | MS_REC, NULL) == 0)
-				return after_mount(mc->rootfd, m->destination,
-						   MS_RDONLY | MS_NOSUID |
-						   MS_NODEV | MS_NOEXEC, 0,
-						   MOUNT_ATTR_RDONLY, 0);
-		}
+		if (no == EPERM && type && str_eq(type, "sysfs") && mc->userns)
+			return bind_at(AT_FDCWD, "/sys", fd, m->destination, true,
+				       MS_RDONLY | MS_NOSUID | MS_NODEV |
+				       MS_NOEXEC, 0, MOUNT_ATTR_RDONLY, 0);
 		return fail(no, "mount %s on '%s'", type ? type : "(none)",
 			    m->destination);
 	}
-	return after_mount(mc->rootfd, m->destination, 0, m->propagation,
-			   m->attr_set, m->attr_clr);
+	return 0;
 }
 
 /* Is every comma-separated entry of LIST one of OPTS' entries? */
@@ -400,6 +516,7 @@ static int mount_one_cgroup(struct mount_ctx *mc, const struct spec_mount *m,
 	unsigned long ro = m->flags & MS_RDONLY;
 	unsigned long base = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	char fp[FDPATH_MAX], mnt[PATH_MAX], opts[512];
+	AUTOCLOSE int tmp = -1;
 	AUTOFREE char *cg = NULL, *mi = NULL;
 	size_t len;
 	struct statfs sf;
@@ -410,12 +527,14 @@ static int mount_one_cgroup(struct mount_ctx *mc, const struct spec_mount *m,
 		if (mc->cgroupns &&
 		    mount("cgroup2", fp, "cgroup2", base | ro, NULL) == 0)
 			return 0;
-		if (mount("/sys/fs/cgroup", fp, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return fail(errno, "mount cgroup2 on '%s'", m->destination);
-		return after_mount(mc->rootfd, m->destination, base | ro, 0, 0, 0);
+		return bind_at(AT_FDCWD, "/sys/fs/cgroup", destfd, m->destination,
+			       true, base | ro, 0, 0, 0);
 	}
-	if (mount("tmpfs", fp, "tmpfs", base, "mode=755") < 0)
-		return fail(errno, "mount tmpfs on '%s'", m->destination);
+	/* the tmpfs turns read-only once its directories are made: keep
+	 * the mount's own fd for that */
+	tmp = new_fs("tmpfs", "tmpfs", base, "mode=755");
+	if (tmp < 0 || attach(tmp, destfd, m->destination) < 0)
+		return fail_ctx("mount tmpfs on '%s'", m->destination);
 	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mi, &len) < 0)
 		return -1;
 	if (!mc->self_cgroup &&
@@ -461,12 +580,10 @@ static int mount_one_cgroup(struct mount_ctx *mc, const struct spec_mount *m,
 		if (cgroup_line(mc->self_cgroup ? mc->self_cgroup : cg,
 				v2 ? NULL : data, src, sizeof(src), mnt) < 0)
 			continue;
-		if (mount(src, subp, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return fail(errno, "bind cgroup '%s'", src);
-		if (after_mount(mc->rootfd, dst, base | ro, 0, 0, 0) < 0)
+		if (bind_at(AT_FDCWD, src, sub, dst, true, base | ro, 0, 0, 0) < 0)
 			return -1;
 	}
-	return after_mount(mc->rootfd, m->destination, base | ro, 0, 0, 0);
+	return mnt_flags(tmp, m->destination, base | ro, 0, 0, 0);
 }
 
 /* ---- /dev ---- */
@@ -485,7 +602,8 @@ static int make_device(struct mount_ctx *mc, const struct spec_device *d)
 	char parent[PATH_MAX], fp[FDPATH_MAX];
 	const char *base = strrchr(d->path, '/');
 	AUTOCLOSE int pfd = -1, fd = -1;
-	mode_t mode;
+	mode_t mode, old;
+	int r;
 
 	if (!base || !base[1])
 		return fail(EINVAL, "device path '%s'", d->path);
@@ -513,10 +631,13 @@ static int make_device(struct mount_ctx *mc, const struct spec_device *d)
 	}
 	if (unlinkat(pfd, base, 0) < 0 && errno != ENOENT)
 		return fail(errno, "replace '%s'", d->path);
-	if (mknodat(pfd, base, mode, makedev(d->major, d->minor)) < 0)
+	/* the mode exactly, with no chmod by name afterwards: a node swapped
+	 * for a symlink in between would send that chmod to the host */
+	old = umask(0);
+	r = mknodat(pfd, base, mode, makedev(d->major, d->minor));
+	umask(old);
+	if (r < 0)
 		return fail(errno, "mknod '%s'", d->path);
-	if (fchmodat(pfd, base, mode & 07777, 0) < 0)
-		return fail(errno, "chmod '%s'", d->path);
 	if ((d->uid.set || d->gid.set) &&
 	    fchownat(pfd, base, d->uid.set ? (uid_t)d->uid.v : 0,
 		     d->gid.set ? (gid_t)d->gid.v : 0, AT_SYMLINK_NOFOLLOW) < 0)
@@ -593,9 +714,17 @@ int mount_prepare(struct mount_ctx *mc)
 	int fd;
 	size_t i;
 
+	if (mc->host_ns) {
+		fd = openat(AT_FDCWD, s->root.abs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return fail(errno, "open rootfs '%s'", s->root.abs);
+		mc->rootfd = fd_not_stdio(fd);
+		return 0;
+	}
 	/* Host mounts must not receive ours: make / slave (default, as runc)
-	 * or what rootfsPropagation says; "shared" is applied after pivot. */
-	if (!prop || (prop & MS_SHARED))
+	 * or private; "shared" and "unbindable" are applied to the new root
+	 * after pivot (an unbindable / could not be bound to itself). */
+	if (!prop || (prop & (MS_SHARED | MS_UNBINDABLE)))
 		prop = MS_SLAVE | MS_REC;
 	if (mount(NULL, "/", NULL, prop | MS_REC, NULL) < 0)
 		return fail(errno, "make / %s", prop & MS_PRIVATE ? "private" : "slave");
@@ -620,6 +749,13 @@ int mount_pivot(struct mount_ctx *mc)
 	const char *root = mc->spec->root.abs;
 	AUTOCLOSE int oldroot = -1;
 
+	if (mc->host_ns) {
+		/* the spec: a namespace left out is the runtime's; its root
+		 * and mounts are not ours to change */
+		if (chdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
+			return fail(errno, "chroot '%s'", root);
+		goto done;
+	}
 	if (mc->no_pivot) {
 		if (chdir(root) < 0)
 			return fail(errno, "chdir '%s'", root);
@@ -650,7 +786,8 @@ int mount_pivot(struct mount_ctx *mc)
 	if (chdir("/") < 0)
 		return fail(errno, "chdir /");
 done:
-	if (mc->spec->linux.rootfs_propagation & MS_SHARED &&
+	if (!mc->host_ns &&
+	    mc->spec->linux.rootfs_propagation & (MS_SHARED | MS_UNBINDABLE) &&
 	    mount(NULL, "/", NULL, mc->spec->linux.rootfs_propagation, NULL) < 0)
 		return fail(errno, "linux.rootfsPropagation");
 	close(mc->rootfd);
@@ -684,15 +821,20 @@ static int mask_path(int rootfd, int nullfd, const char *path)
 
 static int readonly_path(int rootfd, const char *path)
 {
-	char fp[FDPATH_MAX];
-	AUTOCLOSE int fd = mount_resolve(rootfd, path, O_PATH);
+	AUTOCLOSE int fd = mount_resolve(rootfd, path, O_PATH), tree = -1;
 
 	if (fd < 0)
 		return err_last.no == ENOENT ? 0 : -1;
-	fdpath(fp, fd);
-	if (mount(fp, fp, NULL, MS_BIND | MS_REC, NULL) < 0)
+	tree = (int)syscall(SYS_open_tree, fd, "", OPEN_TREE_CLONE |
+			    OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0)
 		return fail(errno, "bind '%s'", path);
-	return after_mount(rootfd, path, MS_RDONLY, 0, 0, 0);
+	if (attach(tree, fd, path) < 0)
+		return -1;
+	/* read-only on top of the flags it has (as runc), not recursive */
+	if (setattr(tree, 0, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+		return fail(errno, "remount '%s' read-only", path);
+	return 0;
 }
 
 int mount_finish(struct mount_ctx *mc)
@@ -702,6 +844,8 @@ int mount_finish(struct mount_ctx *mc)
 	struct stat st;
 	size_t i;
 
+	if (mc->host_ns)
+		return 0;
 	/* runc creates a missing cwd, before / may become read-only */
 	if (mc->spec->has_process && mc->spec->process.cwd &&
 	    (cwd = mkpath(mc->rootfd, mc->spec->process.cwd, false)) < 0)
@@ -741,13 +885,29 @@ int mount_console(int slave_fd)
 {
 	char fp[FDPATH_MAX];
 	AUTOCLOSE int root = openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	AUTOCLOSE int fd = -1;
+	AUTOCLOSE int fd = -1, dev = -1;
+	struct stat st;
 
 	if (root < 0)
 		return fail(errno, "open /");
-	fd = mkpath(root, "/dev/console", true);
-	if (fd < 0)
+	dev = mount_resolve(root, "/dev", O_PATH | O_DIRECTORY);
+	if (dev < 0)
 		return fail_ctx("/dev/console");
+	/* a symlink there would send the pty's bind anywhere (as runc,
+	 * refuse it); a missing node is created, never followed */
+	fd = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		fd = openat(dev, "console", O_WRONLY | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+		fd = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return fail(errno, "open '/dev/console'");
+	if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
+		return fail(0, "/dev/console in the container is a %s",
+			    S_ISDIR(st.st_mode) ? "directory" : "symlink");
 	fdpath(fp, slave_fd);
 	{
 		char tp[FDPATH_MAX];
@@ -759,22 +919,58 @@ int mount_console(int slave_fd)
 	return 0;
 }
 
+/* Open /proc/sys/PATH for writing one component at a time: no symlink
+ * followed, no mount crossed (every step on the /proc/sys filesystem), so
+ * nothing mounted or linked inside /proc can redirect the write. */
+static int open_sysctl(int sys, dev_t dev, char *path)
+{
+	AUTOCLOSE int cur = -1;
+	struct stat st;
+	char *name, *next;
+	int fd, at = sys;
+
+	for (name = path; (next = strchr(name, '/')); name = next + 1) {
+		*next = '\0';
+		fd = openat(at, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+		*next = '/';
+		if (fd < 0)
+			return fail(errno, "open");
+		if (cur >= 0)
+			close(cur);
+		at = cur = fd;
+		if (fstat(cur, &st) < 0 || st.st_dev != dev)
+			return fail(0, "not on the container's procfs");
+	}
+	fd = openat(at, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno, "open");
+	if (fstat(fd, &st) < 0 || st.st_dev != dev || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(0, "not a file on the container's procfs");
+	}
+	return fd;
+}
+
 int mount_sysctl(const struct spec *s)
 {
 	const struct kvv *sc = &s->linux.sysctl;
-	AUTOCLOSE int proc = -1;
+	AUTOCLOSE int sys = -1;
 	struct statfs sf;
+	struct stat st;
 	char path[PATH_MAX], *p;
 	size_t i;
 
 	if (!sc->n)
 		return 0;
-	proc = openat(AT_FDCWD, "/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (proc < 0)
+	sys = openat(AT_FDCWD, "/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sys < 0)
 		return fail(errno, "linux.sysctl: open '/proc/sys'");
-	if (fstatfs(proc, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
+	if (fstatfs(sys, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC ||
+	    fstat(sys, &st) < 0)
 		return fail(0, "linux.sysctl: '/proc/sys' is not procfs");
 	for (i = 0; i < sc->n; i++) {
+		AUTOCLOSE int fd = -1;
+
 		snprintf(path, sizeof(path), "%s", sc->v[i].key);
 		for (p = path; *p; p++)
 			if (*p == '.')
@@ -782,8 +978,11 @@ int mount_sysctl(const struct spec *s)
 		if (strstr(path, "..") || path[0] == '/')
 			return fail(0, "linux.sysctl: invalid key \"%s\"",
 				    sc->v[i].key);
-		if (write_file_at(proc, path, sc->v[i].value) < 0)
-			return fail_ctx("linux.sysctl \"%s\"", sc->v[i].key);
+		fd = open_sysctl(sys, st.st_dev, path);
+		if (fd < 0 || write_all(fd, sc->v[i].value,
+					strlen(sc->v[i].value)) < 0)
+			return fail_ctx("linux.sysctl \"%s\": '/proc/sys/%s'",
+					sc->v[i].key, path);
 	}
 	return 0;
 }

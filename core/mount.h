@@ -13,6 +13,8 @@ struct mount_ctx {
 	const struct spec *spec;
 	bool userns;     /* inside a new user namespace: bind devices, no mknod */
 	bool no_pivot;
+	bool host_ns;    /* no mount namespace of its own: nothing is mounted
+			    (it would land in the host's), chroot only */
 	bool cgroupns;   /* in a cgroup namespace: mount cgroupfs, do not bind */
 	char *self_cgroup; /* /proc/self/cgroup read before the cgroup namespace
 			      was made (host paths for binds), or NULL */

@@ -18,6 +18,14 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
+const char *const ns_file[SPEC_NS_COUNT] = {
+	[SPEC_NS_USER] = "user", [SPEC_NS_MOUNT] = "mnt", [SPEC_NS_PID] = "pid",
+	[SPEC_NS_NETWORK] = "net", [SPEC_NS_IPC] = "ipc", [SPEC_NS_UTS] = "uts",
+	[SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
+};
+
+/* what setns-before-clone compares and returns to: the namespace children
+ * are born in (pid and time differ from the caller's own after setns) */
 static const char *const proc_name[SPEC_NS_COUNT] = {
 	[SPEC_NS_USER] = "user", [SPEC_NS_MOUNT] = "mnt",
 	[SPEC_NS_PID] = "pid_for_children", [SPEC_NS_NETWORK] = "net",

@@ -9,6 +9,9 @@
 
 #include "core/spec.h"
 
+/* The file names under /proc/PID/ns/ ("user", "mnt", "pid", ...). */
+extern const char *const ns_file[SPEC_NS_COUNT];
+
 struct ns_set {
 	int fd[SPEC_NS_COUNT];     /* joined namespace, or -1 */
 	int self[SPEC_NS_COUNT];   /* the runtime's own, to return to, or -1 */

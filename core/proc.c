@@ -20,12 +20,13 @@
 #include <linux/mount.h>
 
 #include "core/err.h"
+#include "core/mount.h"
 #include "core/proc.h"
 #include "core/seccomp.h"
 #include "core/util.h"
 
 extern char **environ;
-static int cap_last = 40;
+static int cap_last = -1;
 
 int proc_protect_exe(char **argv)
 {
@@ -34,6 +35,10 @@ int proc_protect_exe(char **argv)
 	int fd;
 
 	if (statvfs("/proc/self/exe", &sv) == 0 && (sv.f_flag & ST_RDONLY))
+		return 0;
+	/* A caller who cannot write the binary (rootless, it belongs to
+	 * root) has nothing to protect: neither can its containers. */
+	if (faccessat(AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) < 0)
 		return 0;
 	fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe",
 			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
@@ -74,6 +79,13 @@ int proc_cap_last_init(void)
 		return fail(0, "/proc/sys/kernel/cap_last_cap: '%s'", buf);
 	cap_last = (int)v;
 	return 0;
+}
+
+int proc_cap_last(void)
+{
+	if (cap_last < 0 && proc_cap_last_init() < 0)
+		cap_last = 40;
+	return cap_last;
 }
 
 /* A cpu list "0-3,7" into a cpu_set_t. 0 or -1. */
@@ -192,7 +204,7 @@ int proc_keyring(bool no_keyring, const char *id)
 	return 0;
 }
 
-static const char *env_get(const struct spec_process *p, const char *key)
+const char *proc_env(const struct spec_process *p, const char *key)
 {
 	size_t i, n = strlen(key);
 
@@ -202,35 +214,53 @@ static const char *env_get(const struct spec_process *p, const char *key)
 	return NULL;
 }
 
-static bool executable(const char *path)
+/* stat PATH in the current root (ROOTFD < 0) or resolved inside ROOTFD. */
+static int stat_in(int rootfd, const char *path, struct stat *st)
+{
+	int fd, r;
+
+	if (rootfd < 0)
+		return stat(path, st);
+	fd = mount_resolve(rootfd, path, O_PATH);
+	if (fd < 0) {
+		errno = err_last.no;
+		return -1;
+	}
+	r = fstat(fd, st);
+	close(fd);
+	return r;
+}
+
+/* As runc's LookPath: a regular file with an execute bit. */
+static bool executable(int rootfd, const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	return stat_in(rootfd, path, &st) == 0 && S_ISREG(st.st_mode) &&
 	       (st.st_mode & 0111);
 }
 
-int proc_find_exe(const struct spec_process *p, char out[PATH_MAX])
+int proc_find_exe(const struct spec_process *p, int rootfd, char out[PATH_MAX])
 {
 	const char *arg = p->args.v[0], *path, *s;
 	struct stat st;
 
 	if (strchr(arg, '/')) {
-		if (stat(arg, &st) < 0)
+		if (stat_in(rootfd, arg, &st) < 0)
 			return fail(errno, "exec \"%s\"", arg);
-		if (S_ISDIR(st.st_mode))
+		if (S_ISDIR(st.st_mode) || !(st.st_mode & 0111))
 			return fail(EACCES, "exec \"%s\"", arg);
 		snprintf(out, PATH_MAX, "%s", arg);
 		return 0;
 	}
-	path = env_get(p, "PATH");
+	path = proc_env(p, "PATH");
 	if (!path)
 		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	for (s = path; ; s += strcspn(s, ":") + 1) {
 		size_t n = strcspn(s, ":");
 
 		if (snprintf(out, PATH_MAX, "%.*s%s%s", (int)n, s, n ? "/" : "",
-			     arg) < PATH_MAX && executable(out))
+			     arg) < PATH_MAX && executable(rootfd, out))
 			return 0;
 		if (!s[n])
 			break;
@@ -271,6 +301,7 @@ int proc_identity(const struct spec_process *p, const struct sc_filter *sc,
 
 	*notify_fd = -1;
 	if (p->has_caps) {
+		proc_cap_last();   /* read by the runtime already (verify) */
 		memcpy(caps, p->caps, sizeof(caps));
 		/* caps this kernel does not know are dropped, not an error */
 		for (i = 0; i < SPEC_CAP_SETS; i++)
@@ -314,11 +345,25 @@ int proc_identity(const struct spec_process *p, const struct sc_filter *sc,
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
 		    errno != EINVAL)
 			return fail(errno, "process.capabilities.ambient: clear");
-		for (c = 0; c <= cap_last; c++)
-			if ((caps[SPEC_CAP_AMBIENT] & (1ULL << c)) &&
-			    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+		for (c = 0; c <= cap_last; c++) {
+			uint64_t bit = 1ULL << c;
+
+			if (!(caps[SPEC_CAP_AMBIENT] & bit))
+				continue;
+			/* The kernel raises only what is permitted and
+			 * inheritable; `runc spec` configs ask for more.
+			 * runc and crun skip those, and so do we. */
+			if (!(caps[SPEC_CAP_PERMITTED] & caps[SPEC_CAP_INHERITABLE] &
+			      bit)) {
+				log_debug("process.capabilities.ambient: %s "
+					  "skipped (not inheritable and "
+					  "permitted)", spec_cap_name[c]);
+				continue;
+			}
+			if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
 				return fail(errno, "process.capabilities.ambient: "
 					    "raise %s", spec_cap_name[c]);
+		}
 	} else if (p->user.uid != 0) {
 		/* no capabilities object: a non-root user gets none (as
 		 * setuid does without KEEPCAPS) */

@@ -19,15 +19,22 @@ int proc_protect_exe(char **argv);
 /* Highest capability this kernel knows (/proc/sys/kernel/cap_last_cap);
  * read it in the runtime, before pivot_root. 0 or -1. */
 int proc_cap_last_init(void);
+/* That value (read now if it was not yet; 40 if unreadable). */
+int proc_cap_last(void);
 /* rlimits, scheduler, ioPriority, personality, the initial CPU affinity.
  * 0 or -1 (messages name the field). */
 int proc_attrs(const struct spec_process *p, const struct spec_linux *lx);
 /* Join a new session keyring (unless NO_KEYRING). 0 or -1. */
 int proc_keyring(bool no_keyring, const char *id);
-/* Locate args[0] on the container's PATH. OUT gets the path to execve.
- * Fails with `exec "X": no such file or directory` or
- * `exec: "X": executable file not found in $PATH` (the words podman maps). */
-int proc_find_exe(const struct spec_process *p, char out[PATH_MAX]);
+/* The value of KEY in P's env (the last one wins), or NULL. */
+const char *proc_env(const struct spec_process *p, const char *key);
+/* Locate args[0] on the container's PATH, as runc's LookPath: a regular
+ * file with an execute bit. ROOTFD < 0: in the current root (the init, after
+ * pivot_root); else resolved inside ROOTFD (check, before anything exists).
+ * OUT gets the path to execve. Fails with `exec "X": no such file or
+ * directory` or `exec: "X": executable file not found in $PATH` (the words
+ * podman maps to 127 and 126). */
+int proc_find_exe(const struct spec_process *p, int rootfd, char out[PATH_MAX]);
 /* Identity and privileges, in the order the kernel needs: bounding set,
  * groups, gid, uid (keeping caps), capability sets, ambient, no_new_privs,
  * and seccomp at the last point the runtime may still need privileges.

@@ -1363,7 +1363,7 @@ static void parse_ns(struct ctx *c, int t, size_t i, void *arg)
 		return;
 	}
 	get_path(c, t, "path", false, &path);
-	l->ns[k] = (struct spec_ns_entry){ true, path };
+	l->ns[k] = (struct spec_ns_entry){ true, path, (int)i };
 }
 
 static void parse_time_offset(struct ctx *c, int t, void *arg)
@@ -1448,11 +1448,14 @@ static void parse_linux(struct ctx *c, int t, void *arg)
 	get_str(c, t, "mountLabel", &l->mount_label);
 	sub(c, t, "personality", parse_personality, l);
 	l->has_intel_rdt = sub(c, t, "intelRdt", NULL, NULL) > 0;
+	/* runtime-spec 1.3: parsed enough to be refused, not yet applied */
+	l->has_net_devices = sub(c, t, "netDevices", NULL, NULL) > 0;
+	l->has_memory_policy = sub(c, t, "memoryPolicy", NULL, NULL) > 0;
 }
 
 /* ---- the whole config ---- */
 
-/* SemVer 1.0.0 to 1.2.x, with any pre-release or build suffix. */
+/* SemVer 1.0.0 to 1.3.x, with any pre-release or build suffix. */
 static bool is_supported_version(const char *v)
 {
 	unsigned long n[3];
@@ -1467,7 +1470,7 @@ static bool is_supported_version(const char *v)
 		if (i < 2 && *v++ != '.')
 			return false;
 	}
-	return (!*v || *v == '-' || *v == '+') && n[0] == 1 && n[1] <= 2;
+	return (!*v || *v == '-' || *v == '+') && n[0] == 1 && n[1] <= 3;
 }
 
 static void parse_config(struct ctx *c, int t)
@@ -1477,7 +1480,7 @@ static void parse_config(struct ctx *c, int t)
 	if (need(c, get_str(c, t, "ociVersion", &s->oci_version),
 		 "ociVersion") == 0 && !is_supported_version(s->oci_version))
 		problem(c, "ociVersion",
-			"unsupported version \"%s\" (expected 1.0.0 to 1.2.x)",
+			"unsupported version \"%s\" (expected 1.0.0 to 1.3.x)",
 			s->oci_version);
 	/* The schema makes root optional, but every runtime needs one. */
 	if (sub(c, t, "root", parse_root, s) == 0)

@@ -48,6 +48,7 @@ extern const int spec_ns_flag[SPEC_NS_COUNT];
 struct spec_ns_entry {
 	bool present;       /* listed in linux.namespaces */
 	const char *path;   /* join this namespace (setns), or NULL: create new */
+	int index;          /* its place in linux.namespaces[] (error paths) */
 };
 
 struct spec_idmap { uint32_t container_id, host_id, size; };
@@ -287,6 +288,8 @@ struct spec_linux {
 	const char *mount_label;
 	struct { bool set; unsigned long domain; const char *domain_name; struct strv flags; } personality;
 	bool has_intel_rdt;       /* parsed; create rejects it (not supported) */
+	bool has_net_devices;     /* spec 1.3; parsed, refused (not supported) */
+	bool has_memory_policy;   /* spec 1.3; parsed, refused (not supported) */
 };
 
 struct spec {

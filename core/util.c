@@ -331,6 +331,55 @@ int fds_cloexec_from(int first)
 	return 0;
 }
 
+int fds_close_from(int first, const int *keep, size_t n)
+{
+	int k[8], lo = first, i, j, m = 0;
+	DIR *d;
+	struct dirent *e;
+	int64_t v;
+
+	for (i = 0; i < (int)n && m < (int)ARRAY_SIZE(k); i++)
+		if (keep[i] >= first)
+			k[m++] = keep[i];
+	for (i = 1; i < m; i++)            /* a handful: insertion sort */
+		for (j = i; j > 0 && k[j - 1] > k[j]; j--) {
+			int t = k[j];
+
+			k[j] = k[j - 1];
+			k[j - 1] = t;
+		}
+#ifdef SYS_close_range
+	for (i = 0; i <= m; i++) {
+		int hi = i < m ? k[i] - 1 : INT32_MAX;
+
+		if (hi >= lo && syscall(SYS_close_range, (unsigned)lo,
+					(unsigned)hi, 0U) < 0)
+			break;
+		if (i < m)
+			lo = k[i] + 1;
+	}
+	if (i > m)
+		return 0;
+#endif
+	/* Linux < 5.9: walk /proc/self/fd */
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return fail(errno, "open '/proc/self/fd'");
+	while ((e = readdir(d))) {
+		bool kept = false;
+
+		if (parse_i64(e->d_name, first, INT32_MAX, &v) < 0 ||
+		    v == dirfd(d))
+			continue;
+		for (i = 0; i < m; i++)
+			kept |= k[i] == v;
+		if (!kept)
+			close((int)v);
+	}
+	closedir(d);
+	return 0;
+}
+
 int listen_fds(void)
 {
 	const char *s = getenv("LISTEN_FDS");

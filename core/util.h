@@ -62,6 +62,8 @@ int write_pid_file(const char *path, pid_t pid);
 void kill_reap(pid_t pid);
 /* The current time as RFC 3339 with nanoseconds, UTC ("...T12:00:00.1Z"). */
 void rfc3339_now(char *buf, size_t size);
+/* Close every fd >= FIRST except the (at most 8) in KEEP. 0 or -1. */
+int fds_close_from(int first, const int *keep, size_t n);
 /* Mark every fd >= FIRST close-on-exec. 0 or -1. */
 int fds_cloexec_from(int first);
 

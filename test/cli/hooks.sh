@@ -34,9 +34,9 @@ cfg ".hooks = {prestart: [$(hook prestart)], createRuntime: [$(hook createRuntim
 	startContainer: [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \"cat > /started.json; echo \$STAGE > /started.env\"], env: [\"STAGE=inside\"]}]}"
 testing_rc "create with every hook" 0 "$O create --bundle $B --pid-file $T/pid h1"
 P=$(cat "$T/pid" 2>/dev/null)
-testing "prestart: state on stdin" "summary prestart" "h1 $P creating $B"
+testing "prestart: state on stdin (status created, as runtime.md and runc)" "summary prestart" "h1 $P created $B"
 testing "prestart: args and env" "cat $H/prestart.args" "prestart a1 a 2"
-testing "createRuntime: state on stdin" "summary createRuntime" "h1 $P creating $B"
+testing "createRuntime: state on stdin (status created)" "summary createRuntime" "h1 $P created $B"
 testing "createRuntime: args and env" "cat $H/createRuntime.args" "createRuntime a1 a 2"
 testing "createContainer: state on stdin" "summary createContainer" "h1 $P created $B"
 testing "createContainer: args and env" "cat $H/createContainer.args" "createContainer a1 a 2"

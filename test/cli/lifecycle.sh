@@ -65,7 +65,7 @@ $O delete -f r7
 # errors leave nothing behind
 jqset "$B" '.process.args = ["/bin/nope"]'
 testing "missing program: the container's own message" \
-	"$O create --bundle $B e1 2>&1" 'ocibox: create: exec "/bin/nope": no such file or directory'
+	"$O create --bundle $B e1 2>&1" 'ocibox: create: config.json: process.args[0]: exec "/bin/nope": no such file or directory'
 testing "missing program: no state left" "ls $ROOT" ""
 jqset "$B" '.process.args = ["nope"]'
 testing "missing program on PATH: the words podman maps to 127" \
@@ -74,7 +74,7 @@ testing "missing program on PATH: the words podman maps to 127" \
 printf 'data\n' > "$B/rootfs/noexec"; chmod 0644 "$B/rootfs/noexec"
 jqset "$B" '.process.args = ["/noexec"]'
 testing "non-executable program: refused at create with the words podman maps to 126" \
-	"$O create --bundle $B e4 2>&1" 'ocibox: create: exec "/noexec": permission denied'
+	"$O create --bundle $B e4 2>&1" 'ocibox: create: config.json: process.args[0]: exec "/noexec": permission denied'
 testing "non-executable program: no state left" "ls $ROOT" ""
 jqset "$B" '.process.args = ["/bin/true"] | .root.path = "nowhere"'
 testing "missing rootfs: clear error" "$O create --bundle $B e3 2>&1 | grep -c 'root.path'" "1"

@@ -47,7 +47,7 @@ testing "bind options nosuid,nodev,noexec,ro in mountinfo" \
 	"ro,nosuid,nodev,noexec"
 testing "missing bind source: clear error" \
 	"r '$(mnt "{destination: \"/mnt/x\", type: \"bind\", source: \"$T/nope\", options: [\"bind\"]}")' /bin/true 2>&1" \
-	"ocibox: run: mounts[7] (/mnt/x): bind source '$T/nope': no such file or directory"
+	"ocibox: run: config.json: mounts[7].source: '$T/nope': no such file or directory"
 
 # bind vs rbind: a mount below the source
 mount -t tmpfs -o size=1m tmpfs "$H/sub" && echo under > "$H/sub/x"

@@ -84,7 +84,7 @@ if ip netns add "$NETNS" 2>/dev/null; then
 	testing "joining did not move the runtime" "ns self net" "$(ns self net)"
 	testing "a path that is not a network namespace is refused" \
 		"r '.linux.namespaces = [.linux.namespaces[] | if .type == \"network\" then .path = \"/proc/self/ns/uts\" else . end]' /bin/true 2>&1" \
-		"ocibox: run: '/proc/self/ns/uts' is not a network namespace"
+		"ocibox: run: config.json: linux.namespaces[$(jq '.linux.namespaces | map(.type) | index("network")' "$T/base.json")].path: '/proc/self/ns/uts' is not a network namespace"
 	ip netns delete "$NETNS"
 else
 	skip "join a network namespace by path" "ip netns add failed"

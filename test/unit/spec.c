@@ -100,11 +100,11 @@ static void test_errors(void)
 		{ ",'linux':{'resources':{'memory':{'limit':'1G'}}}",
 		  "linux.resources.memory.limit: expected an integer, got string" },
 		{ ",'ociVersion':'2.0.0'",
-		  "ociVersion: unsupported version '2.0.0' (expected 1.0.0 to 1.2.x)" },
-		{ ",'ociVersion':'1.3.0'",
-		  "ociVersion: unsupported version '1.3.0' (expected 1.0.0 to 1.2.x)" },
+		  "ociVersion: unsupported version '2.0.0' (expected 1.0.0 to 1.3.x)" },
+		{ ",'ociVersion':'1.4.0'",
+		  "ociVersion: unsupported version '1.4.0' (expected 1.0.0 to 1.3.x)" },
 		{ ",'ociVersion':'1.2'",
-		  "ociVersion: unsupported version '1.2' (expected 1.0.0 to 1.2.x)" },
+		  "ociVersion: unsupported version '1.2' (expected 1.0.0 to 1.3.x)" },
 		{ ",'ociVersion':null", "ociVersion: required" },
 		{ ",'ociVersion':1", "ociVersion: expected a string, got number" },
 		{ ",'process':{'args':['sh'],'cwd':'root'}",
@@ -619,7 +619,7 @@ static void test_problems(void)
 	struct spec s;
 	static const char *const want[] = {
 		"config.json: ociVersion: unsupported version \"0.9.0\" (expected "
-		"1.0.0 to 1.2.x)",
+		"1.0.0 to 1.3.x)",
 		"config.json: root.path: required",
 		"config.json: process.cwd: must be an absolute path",
 		"config.json: process.capabilities.bounding[0]: unknown capability "
