@@ -28,7 +28,7 @@ static int one(const char *id, void *arg)
 	const char *status;
 
 	/* a container deleted meanwhile is simply not listed */
-	if (state_open(&st, g.root, id) < 0)
+	if (state_read(&st, g.root, id) < 0)
 		return 0;
 	status = state_status(&st);
 	if (l->quiet)

@@ -132,7 +132,7 @@ int cmd_ps(int argc, char **argv)
 	if (optind != argc - 1)
 		die_msg(0, "ps options are not supported (there is no ps(1) behind this); "
 			"use --format json");
-	if (state_open(&st, g.root, argv[optind]) < 0)
+	if (state_read(&st, g.root, argv[optind]) < 0)
 		die();
 	if (!st.cgroup || cgroup_init_path(&cg, st.cgroup) < 0 || cgroup_pids(&cg, &pids, &n) < 0)
 		die();

@@ -439,6 +439,41 @@ const char *cgroup_path(const struct cgroup *cg)
 	return cg->saved;
 }
 
+void cgroup_made(const struct cgroup *cg, char *buf, size_t size)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < cg->n && n < size; i++)
+		n += snprintf(buf + n, size - n, "%s=%d\n", cg->h[i].key,
+			      cg->h[i].created);
+}
+
+void cgroup_set_made(struct cgroup *cg, const char *made)
+{
+	int i;
+
+	for (i = 0; i < cg->n; i++) {
+		size_t kl = strlen(cg->h[i].key);
+		const char *l;
+
+		for (l = made; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : l)
+			if (!strncmp(l, cg->h[i].key, kl) && l[kl] == '=')
+				cg->h[i].created = atoi(l + kl + 1);
+	}
+}
+
+bool cgroup_ours(const struct cgroup *cg)
+{
+	int i;
+
+	for (i = 0; i < cg->n; i++)
+		if (cg->h[i].dir[0] && cg->h[i].created != 0)
+			return true;
+	return false;
+}
+
 int cgroup_init_path(struct cgroup *cg, const char *path)
 {
 	struct roots roots;
@@ -552,6 +587,21 @@ static int enable_controllers(const char *dir, unsigned need)
 	return 0;
 }
 
+/* An existing cgroup may be used only while it is empty: as runc, two
+ * containers never share one (delete would kill the other's processes). */
+static int busy(const char *dir)
+{
+	AUTOFREE char *procs = NULL;
+
+	if (cg_read(dir, "cgroup.procs", &procs) < 0)
+		return -1;
+	if (procs[0])
+		return fail(0, "linux.cgroupsPath: cgroup '%s' already holds "
+			    "processes (%.*s): not a container's", dir,
+			    (int)strcspn(procs, "\n"), procs);
+	return 0;
+}
+
 static int mkdir_hier(struct cgroup_hier *h, unsigned need)
 {
 	char path[PATH_MAX];
@@ -580,6 +630,8 @@ static int mkdir_hier(struct cgroup_hier *h, unsigned need)
 		if (mkdir(path, 0755) < 0) {
 			if (errno != EEXIST || h->created)
 				return fail(errno, "mkdir '%s'", path);
+			if (!*e && busy(path) < 0)
+				return -1;
 			continue;
 		}
 		h->created++;
@@ -654,7 +706,10 @@ int cgroup_destroy(const struct cgroup *cg)
 			s = strrchr(h->rel, '/');
 			levels = s && s - h->rel == 7 && !strncmp(h->rel, "/ocibox/", 8) ? 2 : 1;
 		}
-		if (rm_hier(h, levels ? levels : 1) < 0) {
+		/* made by someone else: theirs to remove */
+		if (levels == 0)
+			continue;
+		if (rm_hier(h, levels) < 0) {
 			if (!rc)
 				rc = -1;
 			else

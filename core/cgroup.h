@@ -77,6 +77,14 @@ struct cgroup {
 int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id);
 /* The string to keep in state.json for cgroup_init_path() (borrowed from CG). */
 const char *cgroup_path(const struct cgroup *cg);
+/* What cgroup_create made (directories per hierarchy), as text for
+ * state.json, and back onto a cgroup_init_path() one: delete then removes
+ * only those (a hierarchy not listed stays unknown: -1). */
+void cgroup_made(const struct cgroup *cg, char *buf, size_t size);
+void cgroup_set_made(struct cgroup *cg, const char *made);
+/* Did create make the container's cgroup (in any hierarchy; unknown counts
+ * as yes)? Only then are the processes in it all the container's. */
+bool cgroup_ours(const struct cgroup *cg);
 /* Re-detect the layout and act on an existing container's cgroup, from a
  * cgroup_path() string. 0 or -1 (fail()s). */
 int cgroup_init_path(struct cgroup *cg, const char *path);

@@ -215,7 +215,10 @@ static int child_setup(struct child *c)
 		wfd = openat(AT_FDCWD, fp, O_WRONLY | O_CLOEXEC);
 		if (wfd < 0)
 			return fail(errno, "open exec fifo");
-		if (write(wfd, "0", 1) != 1)
+		/* released: `start` consumed the fifo, so the container is
+		 * running whether or not start lives to read our byte */
+		signal(SIGPIPE, SIG_IGN);
+		if (write(wfd, "0", 1) != 1 && errno != EPIPE)
 			return fail(errno, "write exec fifo");
 		close(wfd);
 		close(c->fifo);
@@ -519,6 +522,12 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	}
 	if (cgroup_create(&cg, res) < 0)
 		goto undo_state;
+	{
+		char made[512];
+
+		cgroup_made(&cg, made, sizeof(made));
+		st.cgroup_made = xstrdup(made);
+	}
 	cgfd = cgroup_clone_fd(&cg);
 	if (s.process.terminal) {
 		console = o->console_socket ? console_connect(o->console_socket)
@@ -625,8 +634,10 @@ undo_cgroup:
 	{
 		struct err saved = err_last;
 
-		/* anything a hook or the init left there (no pid namespace) */
-		cgroup_kill(&cg, SIGKILL);
+		/* anything a hook or the init left there (no pid namespace),
+		 * in a cgroup that is ours */
+		if (cgroup_ours(&cg))
+			cgroup_kill(&cg, SIGKILL);
 		if (cgroup_destroy(&cg) < 0)
 			log_warn("%s", err_last.msg);
 		err_last = saved;
@@ -673,6 +684,13 @@ int container_start(const char *root, const char *id)
 		fail(errno, "open exec.fifo");
 		goto out;
 	}
+	/* Consumed at once: from here on the init is released, and a
+	 * container without exec.fifo reads as running even if we die
+	 * now (state_status, runc's rule). */
+	if (unlinkat(st.dirfd, "exec.fifo", 0) < 0) {
+		fail(errno, "remove exec.fifo");
+		goto out;
+	}
 	/* wait for the init's byte, or for the init to die: never hang */
 	pfd[0] = (struct pollfd){ .fd = fifo, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
@@ -693,7 +711,6 @@ int container_start(const char *root, const char *id)
 			goto out;
 		}
 	}
-	unlinkat(st.dirfd, "exec.fifo", 0);
 	strcpy(st.status, "running");
 	if (state_save(&st) < 0)
 		goto out;
@@ -763,19 +780,32 @@ int container_destroy(struct state *st)
 	struct cgroup cg;
 	struct spec hs;
 	AUTOCLOSE int pidfd = -1;
+	bool have_cg = false;
 	char *json;
 
+	if (st->cgroup && cgroup_init_path(&cg, st->cgroup) == 0) {
+		have_cg = true;
+		if (st->cgroup_made)
+			cgroup_set_made(&cg, st->cgroup_made);
+	}
 	if (st->pid > 0 && state_alive(st)) {
 		pidfd = state_pidfd(st);
 		if (pidfd >= 0) {
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+			/* a frozen (paused) init dies only once thawed */
+			if (have_cg && cgroup_is_frozen(&cg) &&
+			    cgroup_freeze(&cg, false) < 0)
+				log_warn("%s", err_last.msg);
 			wait_gone(pidfd);
 		}
 	}
-	if (st->cgroup && cgroup_init_path(&cg, st->cgroup) == 0) {
-		/* leftovers of a shared pid namespace, or of a create that
-		 * was interrupted between clone and state save */
-		cgroup_kill(&cg, SIGKILL);
+	if (have_cg) {
+		/* Leftovers of a shared pid namespace, or of a create that was
+		 * interrupted between clone and state save. Only in a cgroup
+		 * create made: anything else in someone else's cgroup is not
+		 * ours to kill, nor the directories to remove. */
+		if (cgroup_ours(&cg))
+			cgroup_kill(&cg, SIGKILL);
 		if (cgroup_destroy(&cg) < 0)
 			log_warn("%s", err_last.msg);
 	}

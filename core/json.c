@@ -141,6 +141,17 @@ static int utf8_len(const unsigned char *s)
 	return n;
 }
 
+bool json_utf8_valid(const char *s)
+{
+	int n;
+
+	for (; *s; s += n)
+		if (!(n = (unsigned char)*s < 0x80 ? 1 :
+			  utf8_len((const unsigned char *)s)))
+			return false;
+	return true;
+}
+
 static size_t utf8_put(char *w, unsigned cp)
 {
 	if (cp < 0x80) {
@@ -526,6 +537,22 @@ static void quote(struct jw *w, const char *s, size_t n)
 	put(w, "\"", 1);
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			/* what the parser would reject never gets written:
+			 * a byte that is not UTF-8 becomes U+FFFD */
+			unsigned char b[4] = { 0 };
+			int l;
+
+			memcpy(b, s + i, n - i < 4 ? n - i : 4);
+			if ((l = utf8_len(b))) {
+				i += l - 1;
+				continue;
+			}
+			put(w, s + run, i - run);
+			run = i + 1;
+			put(w, "\\ufffd", 6);
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		put(w, s + run, i - run);

@@ -128,4 +128,7 @@ void jw_raw(struct jw *w, const char *s, size_t n);
 /* Copy token I's whole subtree from D as compact JSON. */
 void jw_copy(struct jw *w, const struct json_doc *d, int i);
 
+/* Is S (NUL-terminated) well-formed UTF-8 (what the parser accepts)? */
+bool json_utf8_valid(const char *s);
+
 #endif

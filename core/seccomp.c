@@ -598,8 +598,8 @@ static void sc_cache_put(int dirfd, const char *name, const char *key,
 	memcpy(buf + sizeof(h), key, key_len);
 	memcpy(buf + sizeof(h) + key_len, f->prog, plen);
 	/* a cache that cannot be written only costs the next compile */
-	if (write_file_atomic(dirfd, name, buf, sizeof(h) + key_len + plen,
-			      0600) < 0)
+	if (write_file_new(dirfd, name, buf, sizeof(h) + key_len + plen,
+			   0600) < 0)
 		log_debug("seccomp cache: %s", err_last.msg);
 }
 

@@ -57,12 +57,15 @@ static void dir_name(const char *id, char out[NAME_MAX + 1])
 	snprintf(out, NAME_MAX + 1, ".h-%016llx", (unsigned long long)h);
 }
 
+enum open_mode { OPEN_READ, OPEN_LOCK, OPEN_CREATE };
+
 static int open_dir(struct state *st, const char *root, const char *id,
-		    bool create)
+		    enum open_mode mode)
 {
 	char name[NAME_MAX + 1];
 	AUTOCLOSE int rootfd = -1;
-	int fd;
+	bool create = mode == OPEN_CREATE;
+	int fd, tries = 0;
 
 	if (state_id_check(id) < 0)
 		return -1;
@@ -78,6 +81,7 @@ static int open_dir(struct state *st, const char *root, const char *id,
 			return fail(0, "container \"%s\" does not exist", id);
 		return fail(errno, "open state directory '%s'", root);
 	}
+again:
 	if (create && mkdirat(rootfd, name, 0711) < 0) {
 		if (errno == EEXIST)
 			return fail(0, "container \"%s\" already exists", id);
@@ -85,6 +89,10 @@ static int open_dir(struct state *st, const char *root, const char *id,
 	}
 	fd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
+		/* a delete of the same id took our fresh directory between
+		 * mkdir and open: make it again (below, the same after lock) */
+		if (errno == ENOENT && create && ++tries < 5)
+			goto again;
 		if (errno == ENOENT)
 			return fail(0, "container \"%s\" does not exist", id);
 		return fail(errno, "open '%s/%s'", root, name);
@@ -92,6 +100,10 @@ static int open_dir(struct state *st, const char *root, const char *id,
 	st->dirfd = fd_not_stdio(fd);
 	if (st->dirfd < 0)
 		return -1;
+	/* Readers take no lock: state.json is only ever replaced whole by
+	 * rename, and a create's hooks must not hang `state` and `list`. */
+	if (mode == OPEN_READ)
+		return 0;
 	if (flock(st->dirfd, LOCK_EX) < 0) {
 		close(st->dirfd);
 		st->dirfd = -1;
@@ -104,7 +116,11 @@ static int open_dir(struct state *st, const char *root, const char *id,
 		if (fstat(st->dirfd, &sb) == 0 && sb.st_nlink == 0) {
 			close(st->dirfd);
 			st->dirfd = -1;
-			return fail(0, "container \"%s\" does not exist", id);
+			if (create && ++tries < 5)
+				goto again;
+			return fail(0, create ? "container \"%s\" is busy (being "
+				    "deleted while created)" : "container \"%s\" "
+				    "does not exist", id);
 		}
 	}
 	return 0;
@@ -124,7 +140,7 @@ bool state_exists(const char *root, const char *id)
 
 int state_create(struct state *st, const char *root, const char *id)
 {
-	if (open_dir(st, root, id, true) < 0)
+	if (open_dir(st, root, id, OPEN_CREATE) < 0)
 		return -1;
 	strcpy(st->status, "creating");
 	st->owner = geteuid();
@@ -162,7 +178,21 @@ static void int_tok(const struct json_doc *d, const char *key, int obj,
 		json_i64(d, i, out);
 }
 
-int state_open(struct state *st, const char *root, const char *id)
+static bool known_status(const char *s)
+{
+	static const char *const known[] = {
+		"creating", "created", "running", "paused", "stopped",
+	};
+	size_t i;
+
+	for (i = 0; s && i < ARRAY_SIZE(known); i++)
+		if (str_eq(s, known[i]))
+			return true;
+	return false;
+}
+
+static int open_state(struct state *st, const char *root, const char *id,
+		      enum open_mode mode)
 {
 	AUTOFREE char *buf = NULL;
 	struct json_doc d = { 0 };
@@ -171,7 +201,7 @@ int state_open(struct state *st, const char *root, const char *id)
 	char *s;
 	int i;
 
-	if (open_dir(st, root, id, false) < 0)
+	if (open_dir(st, root, id, mode) < 0)
 		return -1;
 	if (read_file_at(st->dirfd, "state.json", &buf, &len) < 0) {
 		if (err_last.no == ENOENT) {
@@ -194,8 +224,10 @@ int state_open(struct state *st, const char *root, const char *id)
 		goto fail_doc;
 	}
 	free(s);
+	/* only what ocibox writes: never a status cut short */
 	s = dup_tok(&d, "status", 0);
-	snprintf(st->status, sizeof(st->status), "%s", s ? s : "creating");
+	snprintf(st->status, sizeof(st->status), "%s",
+		 known_status(s) ? s : "creating");
 	free(s);
 	int_tok(&d, "pid", 0, &v);
 	st->pid = (pid_t)v;
@@ -209,6 +241,7 @@ int state_open(struct state *st, const char *root, const char *id)
 	st->rootfs = dup_tok(&d, "rootfs", 0);
 	st->created = dup_tok(&d, "created", 0);
 	st->cgroup = dup_tok(&d, "ocibox_cgroup", 0);
+	st->cgroup_made = dup_tok(&d, "ocibox_cgroup_made", 0);
 	st->annotations = raw_tok(&d, "annotations", 0);
 	i = json_get(&d, 0, "ocibox_post_hooks");
 	st->post_hooks = i >= 0 && json_type(&d, i) == JSON_TRUE;
@@ -220,6 +253,16 @@ fail:
 	fail_ctx("container \"%s\"", id);
 	state_fini(st);
 	return -1;
+}
+
+int state_open(struct state *st, const char *root, const char *id)
+{
+	return open_state(st, root, id, OPEN_LOCK);
+}
+
+int state_read(struct state *st, const char *root, const char *id)
+{
+	return open_state(st, root, id, OPEN_READ);
 }
 
 void state_write_json(const struct state *st, struct jw *w, const char *status)
@@ -282,6 +325,10 @@ int state_save(const struct state *st)
 		jw_key(&w, "ocibox_cgroup");
 		jw_str(&w, st->cgroup);
 	}
+	if (st->cgroup_made) {
+		jw_key(&w, "ocibox_cgroup_made");
+		jw_str(&w, st->cgroup_made);
+	}
 	if (st->post_hooks) {
 		jw_key(&w, "ocibox_post_hooks");
 		jw_bool(&w, true);
@@ -341,8 +388,10 @@ void state_fini(struct state *st)
 	free(st->rootfs);
 	free(st->created);
 	free(st->cgroup);
+	free(st->cgroup_made);
 	free(st->annotations);
 	st->bundle = st->rootfs = st->created = st->cgroup = NULL;
+	st->cgroup_made = NULL;
 	st->annotations = NULL;
 }
 
@@ -396,9 +445,14 @@ const char *state_status(const struct state *st)
 		return str_eq(st->status, "creating") ? "creating" : "stopped";
 	if (!state_alive(st))
 		return "stopped";
-	if (str_eq(st->status, "paused") || str_eq(st->status, "creating") ||
-	    str_eq(st->status, "created"))
-		return str_eq(st->status, "paused") ? "paused" : st->status;
+	/* start consumes exec.fifo before anything else: without it the
+	 * program has been released, even if start died before saying so
+	 * (runc's rule) */
+	if (str_eq(st->status, "created"))
+		return faccessat(st->dirfd, "exec.fifo", F_OK,
+				 AT_SYMLINK_NOFOLLOW) == 0 ? "created" : "running";
+	if (str_eq(st->status, "paused") || str_eq(st->status, "creating"))
+		return st->status;
 	return "running";
 }
 

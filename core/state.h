@@ -14,11 +14,13 @@
 
 struct state {
 	char id[STATE_ID_MAX + 1];
-	int dirfd;              /* ROOT/ID, flock()ed for the object's lifetime */
+	int dirfd;              /* ROOT/ID, flock()ed for the object's lifetime
+				   (not by state_read) */
 	char status[16];        /* as stored: creating, created, running, stopped */
 	pid_t pid;              /* container init in the host pid namespace, 0 if none yet */
 	uint64_t start_time;    /* its /proc/PID/stat starttime: guards against pid reuse */
 	char *bundle, *rootfs, *created, *cgroup;
+	char *cgroup_made;      /* cgroup_made(): what create made, or NULL */
 	uint32_t owner;
 	char *annotations;      /* raw JSON object text, or NULL */
 	bool post_hooks;        /* the config has poststart/poststop hooks: start
@@ -38,7 +40,10 @@ int state_create(struct state *st, const char *root, const char *id);
  * its first write reads as "creating" with pid 0). Fails with
  * `container "ID" does not exist`. */
 int state_open(struct state *st, const char *root, const char *id);
-/* Write state.json atomically (temp file, fsync, rename). 0 or -1. */
+/* The same without the lock, for readers (state, list, ps, events): they
+ * never wait for a create's hooks or a delete. The status is live. */
+int state_read(struct state *st, const char *root, const char *id);
+/* Write state.json atomically (temp file, rename). 0 or -1. */
 int state_save(const struct state *st);
 /* Remove ROOT/ID and everything in it. 0 or -1. */
 int state_remove(struct state *st);

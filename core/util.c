@@ -175,7 +175,10 @@ int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len,
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return fail(errno, "create '%s'", tmp);
-	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	/* No fsync: state lives where a reboot wipes it (and kills every
+	 * container with it); the rename alone is what a crash of the
+	 * process needs: the old file or the new, never a torn one. */
+	if (write_all(fd, buf, len) < 0) {
 		no = errno;
 		close(fd);
 		unlinkat(dirfd, tmp, 0);
@@ -186,6 +189,31 @@ int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len,
 		no = errno;
 		unlinkat(dirfd, tmp, 0);
 		return fail(no, "rename '%s' to '%s'", tmp, name);
+	}
+	return 0;
+}
+
+int write_file_new(int dirfd, const char *name, const void *buf, size_t len,
+		   mode_t mode)
+{
+	char fp[32];
+	AUTOCLOSE int fd = -1;
+
+	/* an unnamed file until complete: a kill at any point leaves
+	 * nothing behind (a named temp file would stay forever) */
+	fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+	if (fd < 0) {
+		if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
+			return write_file_atomic(dirfd, name, buf, len, mode);
+		return fail(errno, "create '%s'", name);
+	}
+	if (write_all(fd, buf, len) < 0)
+		return fail(errno, "write '%s'", name);
+	snprintf(fp, sizeof(fp), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, fp, dirfd, name, AT_SYMLINK_FOLLOW) < 0) {
+		if (errno != EEXIST || unlinkat(dirfd, name, 0) < 0 ||
+		    linkat(AT_FDCWD, fp, dirfd, name, AT_SYMLINK_FOLLOW) < 0)
+			return fail(errno, "link '%s'", name);
 	}
 	return 0;
 }

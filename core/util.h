@@ -39,9 +39,15 @@ int read_fd(int fd, char **out, size_t *len);
 int read_file_at(int dirfd, const char *path, char **out, size_t *len);
 /* Open PATH write-only (no create) and write STR: for /proc, /sys and cgroup files. */
 int write_file_at(int dirfd, const char *path, const char *str);
-/* Atomically replace DIRFD/NAME with BUF: temp file, fsync, rename. 0 or -1. */
+/* Atomically replace DIRFD/NAME with BUF: temp file beside it, rename (no
+ * fsync: runtime state does not outlive a reboot). 0 or -1. */
 int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len,
 		      mode_t mode);
+/* Write DIRFD/NAME through an O_TMPFILE linked in when complete, so that a
+ * kill leaves no temporary file (for caches; an existing NAME is
+ * replaced, not atomically). 0 or -1. */
+int write_file_new(int dirfd, const char *name, const void *buf, size_t len,
+		   mode_t mode);
 /* OUT = A "/" B; fails on truncation. 0 or -1. */
 int path_join(char *out, size_t size, const char *a, const char *b);
 /* mkdir -p. 0 or -1. */

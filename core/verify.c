@@ -18,6 +18,7 @@
 #include <linux/nsfs.h>
 
 #include "core/err.h"
+#include "core/json.h"
 #include "core/mount.h"
 #include "core/ns.h"
 #include "core/proc.h"
@@ -395,6 +396,12 @@ int verify_config(const struct spec *s,
 
 	if (!s->has_process)
 		report(&r, 0, "process: required to create a container");
+	/* state.json must hold them, and JSON holds only UTF-8 (runc too
+	 * refuses such a bundle) */
+	if (!json_utf8_valid(s->bundle))
+		report(&r, 0, "bundle path is not valid UTF-8");
+	if (!json_utf8_valid(s->root.abs))
+		report(&r, 0, "root.path is not valid UTF-8");
 	if (stat(s->root.abs, &st) < 0)
 		report(&r, errno, "root.path: '%s'", s->root.abs);
 	else if (!S_ISDIR(st.st_mode))
