@@ -235,6 +235,12 @@ static void check_mounts(const struct spec *s, struct report *r)
 	struct stat st;
 	size_t i, len;
 
+	if (!s->linux.ns[SPEC_NS_MOUNT].present &&
+	    (s->n_mounts || s->linux.n_devices || s->linux.masked_paths.n ||
+	     s->linux.readonly_paths.n || s->root.readonly))
+		log_warn("linux.namespaces: no mount namespace: mounts, devices, "
+			 "masked and read-only paths are not applied (they would "
+			 "land in the host's)");
 	if (read_file_at(AT_FDCWD, "/proc/filesystems", &fs, &len) < 0)
 		fs = NULL;
 	for (i = 0; i < s->n_mounts; i++) {

@@ -80,6 +80,23 @@ else
 	skip "seccomp cache" "built without seccomp"
 fi
 
+# ---- a kill -9 at any step of a state write: the old file or the new ----
+d w11 '.' /bin/sleep 100
+n=1
+while [ $n -le 6 ]; do
+	# pause writes the freezer, then state.json: temp file, write, rename
+	strace -f -o /dev/null -e trace=openat,write,close,rename,renameat,renameat2 \
+		-e inject=openat,write,close,rename,renameat,renameat2:signal=KILL:when=$n \
+		$O pause w11 >/dev/null 2>&1
+	jq -e '.status == "running" or .status == "paused"' "$ROOT/w11/state.json" \
+		>/dev/null 2>&1 || echo "torn at $n" >> "$T/torn"
+	$O resume w11 >/dev/null 2>&1
+	n=$((n + 1))
+done
+testing "kill -9 at each step of a state write: never a torn state.json" \
+	"cat $T/torn 2>/dev/null; status w11" "running"
+$O delete --force w11
+
 # ---- create racing delete of the same id ----
 cfg_args '.' /bin/true
 i=0

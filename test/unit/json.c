@@ -1014,6 +1014,60 @@ static void bench(const char *doc, size_t n)
 	       iters, t / iters * 1e6, n * (double)iters / t / 1e6);
 }
 
+/* The writer can never produce what the reader rejects: any bytes (here
+ * every cut of multi-byte text, and every single byte) written as a string
+ * read back as valid JSON; valid UTF-8 reads back equal, anything else has
+ * each bad byte as U+FFFD. */
+static void test_writer_roundtrip(void)
+{
+	static const char text[] = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3 "
+				   "\"q\" \\ \x01 end";
+	char bytes[4];
+	size_t cut, bad = 0, mismatch = 0;
+	int b;
+
+	for (cut = 0; cut <= sizeof(text) - 1; cut++) {
+		struct jw w;
+		struct json_doc d = { 0 };
+		char *copy = xmalloc(cut + 1);
+
+		memcpy(copy, text, cut);
+		copy[cut] = '\0';
+		jw_init(&w);
+		jw_str(&w, copy);
+		jw_raw(&w, "", 1);
+		if (json_parse(&d, w.buf, w.len - 1, "t") < 0)
+			bad++;
+		else if (json_utf8_valid(copy) && strcmp(json_str(&d, 0), copy))
+			mismatch++;
+		json_fini(&d);
+		jw_fini(&w);
+		free(copy);
+	}
+	CHECK_NAMED(bad == 0, "writer: every cut of UTF-8 text reads back");
+	CHECK_NAMED(mismatch == 0, "writer: valid cuts read back equal");
+	for (b = 1, bad = 0; b < 256; b++) {
+		struct jw w;
+		struct json_doc d = { 0 };
+
+		bytes[0] = (char)b;
+		bytes[1] = 'x';
+		bytes[2] = '\0';
+		jw_init(&w);
+		jw_str(&w, bytes);
+		jw_raw(&w, "", 1);
+		if (json_parse(&d, w.buf, w.len - 1, "t") < 0 ||
+		    (b >= 0x80 && strcmp(json_str(&d, 0), "\xef\xbf\xbdx")) ||
+		    (b < 0x80 && strcmp(json_str(&d, 0), bytes)))
+			bad++;
+		json_fini(&d);
+		jw_fini(&w);
+	}
+	CHECK_NAMED(bad == 0, "writer: each byte alone reads back (U+FFFD for "
+		    "a byte that is not UTF-8)");
+	CHECK(!json_utf8_valid("caf\xe9") && json_utf8_valid("caf\xc3\xa9"));
+}
+
 int main(void)
 {
 	AUTOFREE char *podman = NULL;
@@ -1029,6 +1083,7 @@ int main(void)
 	test_depth();
 	test_integers();
 	test_writer();
+	test_writer_roundtrip();
 	test_samples(podman, podman_len);
 	test_truncations(podman, podman_len);
 	test_system_files();
