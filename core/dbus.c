@@ -217,47 +217,30 @@ static void w_str(struct dbus_msg *m, int c, const char *s)
 {
 	size_t n = strlen(s);
 
-	if (c == 's' && !utf8_ok((const uint8_t *)s, n))
-		w_bad(m, "a string is not UTF-8");
-	if (c == 'o' && !path_ok(s))
-		w_bad(m, "invalid object path");
-	if (c == 'g' && !sig_ok(s, n))
-		w_bad(m, "invalid signature");
 	w_num(m, c == 'g' ? 'y' : 'u', n);
 	memcpy(w_room(m, n + 1), s, n + 1);
-}
-
-/* The next value is of type C: true if the signature agrees. */
-static bool w_type(struct dbus_msg *m, int c)
-{
-	struct dbus_lvl *l = &m->lv[m->depth];
-
-	if (l->kind == 'a' && l->p == l->hi)
-		l->p = l->lo;   /* the next element */
-	if (l->p < l->hi && *l->p == c)
-		return true;
-	w_bad(m, "a value does not match the signature");
-	return false;
 }
 
 static void put_va(struct dbus_msg *m, const char *t, va_list ap)
 {
 	for (; *t; t++) {
-		if (!w_type(m, *t))
-			return;
-		if (*t == 's' || *t == 'o' || *t == 'g')
+		switch (*t) {
+		case 's': case 'o': case 'g':
 			w_str(m, *t, va_arg(ap, const char *));
-		else if (*t == 'x' || *t == 't')
+			break;
+		case 'x': case 't':
 			w_num(m, *t, va_arg(ap, uint64_t));
-		else if (*t == 'b')
+			break;
+		case 'b':
 			w_num(m, *t, va_arg(ap, int) != 0);
-		else if (strchr("ynqiu", *t))
+			break;
+		case 'y': case 'n': case 'q': case 'i': case 'u':
 			w_num(m, *t, va_arg(ap, unsigned));
-		else {
-			w_bad(m, "a container or d/h in dbus_put()");
+			break;
+		default:
+			w_bad(m, "container or d/h in dbus_put");
 			return;
 		}
-		m->lv[m->depth].p++;
 	}
 }
 
@@ -270,69 +253,39 @@ void dbus_put(struct dbus_msg *m, const char *types, ...)
 	va_end(ap);
 }
 
-void dbus_open(struct dbus_msg *m, char type, const char *vsig)
+void dbus_open(struct dbus_msg *m, char type, const char *sig)
 {
-	struct dbus_lvl *l = &m->lv[m->depth], *n;
-	size_t k;
-	bool ok;
+	size_t len_off = 0;
 
-	if (m->depth + 1 >= DBUS_MAX_DEPTH) {
-		w_bad(m, "containers nested too deep");
+	if (m->depth == DBUS_MAX_DEPTH || !is_container(type)) {
+		w_bad(m, "nested too deep, or not a container");
 		return;
 	}
-	ok = is_container(type) && w_type(m, type);
-	n = &m->lv[++m->depth];
-	/* after a mistake, an empty level that dbus_close() still pops */
-	*n = (struct dbus_lvl){ 0 };
-	n->lo = n->p = n->hi = "";
-	if (!ok)
-		return;
-	n->kind = type;
 	if (type == 'v') {
-		k = strlen(vsig);
-		if (!k || sig_one(vsig, 0, 0, false) != k) {
-			w_bad(m, "a variant's signature is not one type");
-			return;
-		}
-		w_str(m, 'g', vsig);
-		n->lo = n->p = vsig;
-		n->hi = vsig + k;
-		l->p++;
-		return;
-	}
-	k = sig_one(l->p, 0, 0, type == '{');
-	if (type == 'a') {
+		w_str(m, 'g', sig);
+	} else if (type == 'a') {
 		w_pad(m, 4);
-		n->len_off = m->len;
+		len_off = m->len;
 		put_le(w_room(m, 4), 0, 4);
-		/* the length excludes the padding to the first element */
-		w_pad(m, type_align(l->p[1]));
-		n->start = m->len;
-		n->hi = l->p + k;
+		/* padded to the element even if empty; the length excludes it */
+		w_pad(m, type_align(*sig));
 	} else {
 		w_pad(m, 8);
-		n->hi = l->p + k - 1;
 	}
-	n->lo = n->p = l->p + 1;
-	l->p += k;
+	m->lv[m->depth].len_off = len_off;
+	m->lv[m->depth++].start = m->len;
 }
 
 void dbus_close(struct dbus_msg *m)
 {
-	struct dbus_lvl *l = &m->lv[m->depth];
-
 	if (!m->depth) {
-		w_bad(m, "dbus_close() without dbus_open()");
+		w_bad(m, "close without open");
 		return;
 	}
-	if (l->p != l->hi && !(l->kind == 'a' && l->p == l->lo))
-		w_bad(m, "a container closed before its last value");
-	if (l->kind == 'a') {
-		if (m->len - l->start > MAX_ARRAY)
-			w_bad(m, "an array over 64 MiB");
-		put_le(m->buf + l->len_off, m->len - l->start, 4);
-	}
 	m->depth--;
+	/* an array's length field is never at offset 0, the byte order mark */
+	if (m->lv[m->depth].len_off)
+		put_le(m->buf + m->lv[m->depth].len_off, m->len - m->lv[m->depth].start, 4);
 }
 
 void dbus_msg_begin(struct dbus_msg *m)
@@ -350,9 +303,7 @@ void dbus_msg_begin(struct dbus_msg *m)
 		m->sig = "";
 	/* byte order, type, flags, version; body length and serial at seal */
 	memcpy(w_room(m, 12), (const uint8_t[12]){ 'l', m->type, m->flags, 1 }, 12);
-	m->lv[0] = (struct dbus_lvl){ .lo = "a(yv)", .p = "a(yv)" };
-	m->lv[0].hi = m->lv[0].p + 5;
-	dbus_open(m, 'a', NULL);
+	dbus_open(m, 'a', "(yv)");
 	for (i = 0; i < ARRAY_SIZE(hdr_fields); i++) {
 		f = (const char *)m + hdr_fields[i].off;
 		t = hdr_fields[i].type;
@@ -372,10 +323,6 @@ void dbus_msg_begin(struct dbus_msg *m)
 	dbus_close(m);
 	w_pad(m, 8);
 	m->body = m->len;
-	i = strlen(m->sig);
-	m->lv[0] = (struct dbus_lvl){ .lo = m->sig, .p = m->sig, .hi = m->sig + i };
-	if (!sig_ok(m->sig, i))
-		m->lv[0].hi = m->sig;   /* w_str() noted it; write nothing more */
 }
 
 void dbus_msg_call(struct dbus_msg *m, const char *dest, const char *path,
@@ -391,16 +338,23 @@ void dbus_msg_call(struct dbus_msg *m, const char *dest, const char *path,
 	dbus_msg_begin(m);
 }
 
+static int msg_check(struct dbus_msg *m, uint8_t *buf, size_t len);
+
 int dbus_msg_seal(struct dbus_msg *m, uint32_t serial)
 {
-	if (m->depth || m->lv[0].p != m->lv[0].hi)
-		w_bad(m, "the body stops short of its signature");
-	if (m->len > DBUS_MAX_MSG)
-		w_bad(m, "a message over 1 MiB");
+	struct dbus_msg t;
+
+	if (m->depth)
+		w_bad(m, "container left open");
 	if (m->bad)
 		return fail(0, "dbus: %s: %s", m->member ? m->member : "message", m->bad);
 	put_le(m->buf + 4, m->len - m->body, 4);
 	put_le(m->buf + 8, serial, 4);
+	/* read it as its receiver will: every value against the signature,
+	 * UTF-8, object paths, lengths */
+	if (msg_check(&t, m->buf, m->len) < 0)
+		return fail_ctx("dbus: %s with signature '%s'", m->member ? m->member : "message",
+				m->sig);
 	m->serial = serial;
 	return 0;
 }
@@ -667,23 +621,25 @@ static int msg_size(const uint8_t *h, size_t *size)
 	return 0;
 }
 
-/* Parse BUF[0..LEN), which M takes (freed on failure). */
-static int msg_parse(struct dbus_msg *m, uint8_t *buf, size_t len)
+/* Fill M's header from BUF[0..LEN), borrowed, validating it all. 0 or -1. */
+static int msg_check(struct dbus_msg *m, uint8_t *buf, size_t len)
 {
+	/* the header fields each type needs; type 0 is invalid (field 0
+	 * never counts as seen) */
+	static const uint16_t need[] = {
+		1, [DBUS_CALL] = 1 << 1 | 1 << 3, [DBUS_RETURN] = 1 << 5,
+		[DBUS_ERROR] = 1 << 4 | 1 << 5, [DBUS_SIGNAL] = 1 << 1 | 1 << 2 | 1 << 3,
+	};
 	struct dbus_rd r, a, e, v;
+	const char *why = NULL;
 	uint32_t seen = 0;
 	uint8_t code;
 	size_t i, size;
-	bool ok;
 
 	memset(m, 0, sizeof(*m));
 	m->buf = buf;
 	m->len = m->cap = len;
-	if (len < 16) {
-		fail(0, "dbus: truncated message of %zu bytes", len);
-		goto bad;
-	}
-	if (msg_size(buf, &size) < 0)
+	if (len < 16 || msg_size(buf, &size) < 0)
 		goto bad;
 	if (len != size) {
 		fail(0, "dbus: %zu bytes of a %zu-byte message", len, size);
@@ -694,12 +650,9 @@ static int msg_parse(struct dbus_msg *m, uint8_t *buf, size_t len)
 	r = (struct dbus_rd){ .buf = buf, .pos = 12, .p = "a(yv)", .be = buf[0] == 'B' };
 	r.hi = r.p + 5;
 	r.end = m->body = size - get_num(buf + 4, 4, r.be);
-	m->serial = get_num(buf + 8, 4, r.be);
-	if (!m->serial) {
-		fail(0, "dbus: serial 0");
-		goto bad;
-	}
-	if (dbus_enter(&r, 'a', &a) < 0)
+	if (!(m->serial = get_num(buf + 8, 4, r.be)))
+		why = "serial 0";
+	if (why || dbus_enter(&r, 'a', &a) < 0)
 		goto bad;
 	while (dbus_more(&a)) {
 		if (dbus_enter(&a, '(', &e) < 0 || dbus_read(&e, "y", &code) < 0 ||
@@ -707,46 +660,22 @@ static int msg_parse(struct dbus_msg *m, uint8_t *buf, size_t len)
 			goto bad;
 		for (i = 0; i < ARRAY_SIZE(hdr_fields) && hdr_fields[i].code != code; i++)
 			;
-		if (!code) {
-			fail(0, "dbus: header field 0");
+		if (!code || (i < ARRAY_SIZE(hdr_fields) &&
+			      (!str_eq(v.lo, hdr_fields[i].type) || seen & 1u << code))) {
+			fail(0, "dbus: header field %u: type '%s' or a second one", code, v.lo);
 			goto bad;
 		}
+		/* the spec: unknown fields are ignored */
 		if (i == ARRAY_SIZE(hdr_fields))
-			continue;   /* the spec: ignore unknown fields */
-		if (!str_eq(v.lo, hdr_fields[i].type)) {
-			fail(0, "dbus: header field %u of type '%s'", code, v.lo);
-			goto bad;
-		}
-		if (seen & 1u << code) {
-			fail(0, "dbus: header field %u twice", code);
-			goto bad;
-		}
-		seen |= 1u << code;
+			continue;
 		if (dbus_read(&v, hdr_fields[i].type, (char *)m + hdr_fields[i].off) < 0)
 			goto bad;
+		seen |= 1u << code;
 	}
 	if (rd_align(&r, 8) < 0)
 		goto bad;
-	switch (m->type) {
-	case 0:
-		ok = false;
-		break;
-	case DBUS_CALL:
-		ok = m->path && m->member;
-		break;
-	case DBUS_RETURN:
-		ok = m->reply_serial;
-		break;
-	case DBUS_ERROR:
-		ok = m->reply_serial && m->error;
-		break;
-	case DBUS_SIGNAL:
-		ok = m->path && m->iface && m->member;
-		break;
-	default:
-		ok = true;   /* the spec: unknown types are ignored (by our callers) */
-	}
-	if (!ok) {
+	/* the spec: unknown types are ignored (by our callers) */
+	if (m->type < ARRAY_SIZE(need) && (seen & need[m->type]) != need[m->type]) {
 		fail(0, "dbus: message of type %u without a required header field", m->type);
 		goto bad;
 	}
@@ -756,13 +685,22 @@ static int msg_parse(struct dbus_msg *m, uint8_t *buf, size_t len)
 	while (dbus_more(&r))
 		if (dbus_skip(&r) < 0)
 			goto bad;
-	if (r.pos != r.end) {
-		fail(0, "dbus: %u bytes after the body's values", r.end - r.pos);
-		goto bad;
-	}
-	return 0;
+	if (r.pos == r.end)
+		return 0;
+	why = "bytes after the body's values";
 bad:
-	dbus_msg_fini(m);
+	if (why || len < 16)
+		fail(0, "dbus: %s", why ? why : "truncated message");
+	return -1;
+}
+
+/* Parse BUF, which M takes (freed on failure). */
+static int msg_parse(struct dbus_msg *m, uint8_t *buf, size_t len)
+{
+	if (msg_check(m, buf, len) == 0)
+		return 0;
+	free(buf);
+	memset(m, 0, sizeof(*m));
 	return -1;
 }
 
@@ -990,30 +928,32 @@ int dbus_wait_signal(struct dbus_conn *c,
 }
 
 /* SASL: the NUL byte, AUTH EXTERNAL with our euid as hex of its decimal
- * digits, the server's "OK <32 hex digits of guid>", BEGIN. No unix fds. */
+ * digits, and BEGIN at once (as sd-bus does: a round trip saved), then the
+ * server's "OK <32 hex digits of guid>". No unix fds. */
 static int conn_auth(struct dbus_conn *c, int64_t deadline)
 {
 	char buf[128], uid[16];
 	size_t n = 15;
-	int i, len;
+	int i;
 
-	len = snprintf(uid, sizeof(uid), "%u", (unsigned)geteuid());
+	snprintf(uid, sizeof(uid), "%u", (unsigned)geteuid());
 	memcpy(buf, "\0AUTH EXTERNAL ", n);
-	for (i = 0; i < len; i++, n += 2)
-		sprintf(buf + n, "%02x", uid[i]);
-	memcpy(buf + n, "\r\n", 2);
-	if (conn_write(c, buf, n + 2) < 0)
+	for (i = 0; uid[i]; i++) {   /* the hex of digit D is "3D" */
+		buf[n++] = '3';
+		buf[n++] = uid[i];
+	}
+	memcpy(buf + n, "\r\nBEGIN\r\n", 9);
+	if (conn_write(c, buf, n + 9) < 0)
 		return -1;
 	/* a byte at a time: what follows the line is not ours to read */
 	for (n = 0; n < sizeof(buf) - 1 && (!n || buf[n - 1] != '\n'); n++)
 		if (conn_read(c, buf + n, 1, deadline) < 0)
 			return -1;
 	buf[n] = 0;
-	if (!has_prefix(buf, "OK ") || strspn(buf + 3, "0123456789abcdef") != 32 ||
-	    !str_eq(buf + 35, "\r\n"))
-		return fail(0, "dbus: authentication refused: '%.*s'",
-			    (int)strcspn(buf, "\r\n"), buf);
-	return conn_write(c, "BEGIN\r\n", 7);
+	if (has_prefix(buf, "OK ") && strspn(buf + 3, "0123456789abcdef") == 32 &&
+	    str_eq(buf + 35, "\r\n"))
+		return 0;
+	return fail(0, "dbus: authentication refused: '%.*s'", (int)strcspn(buf, "\r\n"), buf);
 }
 
 void dbus_disconnect(struct dbus_conn *c)
@@ -1084,36 +1024,6 @@ int dbus_connect(struct dbus_conn *c, const char *path, bool bus, int timeout_ms
 	return dbus_connect_fd(c, fd, bus, timeout_ms);
 }
 
-static int hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* The value S..E of an address key: D-Bus escapes bytes there as %XX. */
-static int addr_value(char *out, size_t size, const char *s, const char *e)
-{
-	size_t n = 0;
-	int hi, lo;
-
-	for (; s < e; s++) {
-		out[n] = *s;
-		if (*s == '%') {
-			if (e - s < 3 || (hi = hex_digit(s[1])) < 0 ||
-			    (lo = hex_digit(s[2])) < 0 || !(hi | lo))
-				return fail(0, "dbus: bad escape in address");
-			out[n] = hi << 4 | lo;
-			s += 2;
-		}
-		if (++n >= size)
-			return fail(0, "dbus: address too long");
-	}
-	out[n] = 0;
-	return n ? 0 : fail(0, "dbus: empty path in address");
-}
-
 int dbus_system_bus_path(char *out, size_t size)
 {
 	const char *a = getenv("DBUS_SYSTEM_BUS_ADDRESS"), *p, *e;
@@ -1124,10 +1034,15 @@ int dbus_system_bus_path(char *out, size_t size)
 	if (has_prefix(a, "unix:"))
 		for (p = a + 5; *p && *p != ';'; p = e + (*e == ',')) {
 			e = p + strcspn(p, ",;");
-			if (has_prefix(p, "path="))
-				return addr_value(out, size, p + 5, e);
+			/* the escapes of unusual bytes (%XX) are refused */
+			if (has_prefix(p, "path=") && e > p + 5 && (size_t)(e - p - 5) < size &&
+			    !memchr(p, '%', e - p)) {
+				memcpy(out, p + 5, e - p - 5);
+				out[e - p - 5] = 0;
+				return 0;
+			}
 		}
-	return fail(0, "dbus: address '%s': only unix:path= is supported", a);
+	return fail(0, "dbus: address '%s': only a plain unix:path= is supported", a);
 }
 
 /* --- systemd ------------------------------------------------------------- */
@@ -1161,7 +1076,7 @@ static void sd_msg(struct dbus_msg *m, const char *member, const char *sig)
 
 static void sd_props(struct dbus_msg *m, dbus_props_fn *props, void *arg)
 {
-	dbus_open(m, 'a', NULL);
+	dbus_open(m, 'a', "(sv)");
 	if (props)
 		props(m, arg);
 	dbus_close(m);
@@ -1242,7 +1157,7 @@ int dbus_systemd_start_unit(struct dbus_conn *c, const char *unit, const char *m
 	sd_msg(&m, "StartTransientUnit", "ssa(sv)a(sa(sv))");
 	dbus_put(&m, "ss", unit, mode ? mode : "fail");
 	sd_props(&m, props, arg);
-	dbus_open(&m, 'a', NULL);   /* no auxiliary units */
+	dbus_open(&m, 'a', "(sa(sv))");   /* no auxiliary units */
 	dbus_close(&m);
 	return sd_job(c, &m, unit, false, now_ms() + timeout_ms);
 }

@@ -14,7 +14,7 @@
 /* We refuse bigger messages (the spec allows 128 MiB): systemd's replies to
  * our calls are a few hundred bytes. */
 #define DBUS_MAX_MSG   (1u << 20)
-#define DBUS_MAX_DEPTH 12   /* containers a builder can nest */
+#define DBUS_MAX_DEPTH 16   /* containers a builder can nest */
 #define DBUS_QUEUE     16   /* signals kept while a call waits for its reply */
 
 #define DBUS_SYSTEM_BUS "/run/dbus/system_bus_socket"
@@ -24,7 +24,7 @@ enum dbus_msg_type { DBUS_CALL = 1, DBUS_RETURN, DBUS_ERROR, DBUS_SIGNAL };
 
 /* One message, received or being built. Received: the header strings borrow
  * from buf (NULL if absent; sig is "" then). Built: they borrow the caller's
- * strings, which must live until the message is sent. */
+ * strings, which must live until the message is sealed. */
 struct dbus_msg {
 	uint8_t type, flags;
 	uint32_t serial, reply_serial;
@@ -32,21 +32,17 @@ struct dbus_msg {
 	uint8_t *buf;        /* owned: the whole message */
 	size_t len, cap;
 	size_t body;         /* offset of the body in buf (8-aligned) */
-	/* builder state: the first mistake, and the open containers, each
-	 * with the part [p, hi) of its signature still to write */
+	/* builder state: the first misuse, and the open containers */
 	const char *bad;
 	int depth;
-	struct dbus_lvl {
-		const char *lo, *p, *hi;
-		size_t len_off, start;   /* an array's length field and data */
-		char kind;               /* 'a', '(', '{', 'v'; 0 at the top */
-	} lv[DBUS_MAX_DEPTH];
+	struct { size_t len_off, start; } lv[DBUS_MAX_DEPTH];  /* len_off 0: not an array */
 };
 
-/* Building. Mistakes (a value that does not match the signature, a string
- * that is not UTF-8, an invalid object path, unbalanced containers) are
- * recorded in m->bad and make dbus_msg_seal() fail; the builder never fails
- * by itself and stops only on OOM. Written little endian. */
+/* Building, little endian. The builder only pads and counts; the sealed
+ * message is then read as its receiver will, so values that do not match
+ * the signature (unless their bytes happen to), strings that are not UTF-8,
+ * bad object paths or signatures make dbus_msg_seal() fail. So do misuses
+ * (unbalanced containers, 'd' or 'h'), kept in m->bad meanwhile. */
 
 /* Start M (any previous content is dropped, not freed) from the header
  * fields the caller set in M: type, flags, path, iface, member, error, dest,
@@ -58,11 +54,12 @@ void dbus_msg_call(struct dbus_msg *m, const char *dest, const char *path,
 /* Append basic values, one per character of TYPES: y b n q i u take an int
  * (or unsigned), x t an int64_t/uint64_t (cast literals!), s o g a string. */
 void dbus_put(struct dbus_msg *m, const char *types, ...);
-/* Open the container the signature expects next: 'a', '(', '{' or 'v'; only
- * 'v' takes VSIG, the one complete type it holds. dbus_close() ends it. */
-void dbus_open(struct dbus_msg *m, char type, const char *vsig);
+/* Open a container: 'a' with SIG its element type ("(sv)"), '(' or '{'
+ * (SIG unused), 'v' with SIG the one complete type it holds ("as").
+ * dbus_close() ends the innermost. */
+void dbus_open(struct dbus_msg *m, char type, const char *sig);
 void dbus_close(struct dbus_msg *m);
-/* Set the serial and body length. 0, or -1 with fail() naming m->bad. */
+/* Set the serial and body length, then validate. 0, or -1 with fail(). */
 int dbus_msg_seal(struct dbus_msg *m, uint32_t serial);
 /* A systemd property, one element of an a(sv): (NAME, variant of SIG). */
 void dbus_prop(struct dbus_msg *m, const char *name, const char *sig, ...);

@@ -383,14 +383,14 @@ static void start_props(struct dbus_msg *m, void *arg)
 {
 	dbus_prop(m, "Description", "s", "ocibox x");
 	dbus_prop_open(m, "PIDs", "au");
-	dbus_open(m, 'a', NULL);
+	dbus_open(m, 'a', "u");
 	dbus_put(m, "u", 42);
 	dbus_close(m);
 	dbus_prop_close(m);
 	dbus_prop(m, "Delegate", "b", true);
 	dbus_prop(m, "MemoryMax", "t", (uint64_t)1048576);
 	dbus_prop_open(m, "DeviceAllow", "a(ss)");
-	dbus_open(m, 'a', NULL);
+	dbus_open(m, 'a', "(ss)");
 	dbus_open(m, '(', NULL);
 	dbus_put(m, "ss", "/dev/null", "rwm");
 	dbus_close(m);
@@ -400,7 +400,7 @@ static void start_props(struct dbus_msg *m, void *arg)
 	dbus_close(m);
 	dbus_prop_close(m);
 	dbus_prop_open(m, "IOReadBandwidthMax", "a(st)");
-	dbus_open(m, 'a', NULL);
+	dbus_open(m, 'a', "(st)");
 	dbus_open(m, '(', NULL);
 	dbus_put(m, "st", "/dev/sda", (uint64_t)1000);
 	dbus_close(m);
@@ -412,12 +412,12 @@ static void start_props(struct dbus_msg *m, void *arg)
 static void set_props(struct dbus_msg *m, void *arg)
 {
 	dbus_prop_open(m, "AllowedCPUs", "ay");
-	dbus_open(m, 'a', NULL);
+	dbus_open(m, 'a', "y");
 	dbus_put(m, "yy", 3, 0);
 	dbus_close(m);
 	dbus_prop_close(m);
 	dbus_prop_open(m, "After", "as");
-	dbus_open(m, 'a', NULL);
+	dbus_open(m, 'a', "s");
 	dbus_put(m, "s", "foo.service");
 	dbus_close(m);
 	dbus_prop_close(m);
@@ -444,10 +444,10 @@ static void test_build_captures(void)
 
 	sd_call(&m, "StartTransientUnit", "ssa(sv)a(sa(sv))");
 	dbus_put(&m, "ss", UNIT, "replace");
-	dbus_open(&m, 'a', NULL);
+	dbus_open(&m, 'a', "(sv)");
 	start_props(&m, NULL);
 	dbus_close(&m);
-	dbus_open(&m, 'a', NULL);
+	dbus_open(&m, 'a', "(sa(sv))");
 	dbus_close(&m);
 	CHECK_NAMED(sealed_as(&m, cap_start, sizeof(cap_start)),
 		    "StartTransientUnit with s, au, b, t, a(ss), a(st) properties");
@@ -455,7 +455,7 @@ static void test_build_captures(void)
 
 	sd_call(&m, "SetUnitProperties", "sba(sv)");
 	dbus_put(&m, "sb", UNIT, 1);
-	dbus_open(&m, 'a', NULL);
+	dbus_open(&m, 'a', "(sv)");
 	set_props(&m, NULL);
 	dbus_close(&m);
 	CHECK_NAMED(sealed_as(&m, cap_set_props, sizeof(cap_set_props)),
@@ -639,12 +639,12 @@ static void test_spec_bytes(void)
 		dbus_msg_begin(&m);
 		switch (k) {
 		case 0:
-			dbus_open(&m, 'a', NULL);
+			dbus_open(&m, 'a', "t");
 			dbus_put(&m, "t", (uint64_t)7);
 			dbus_close(&m);
 			break;
 		case 1:
-			dbus_open(&m, 'a', NULL);
+			dbus_open(&m, 'a', "t");
 			dbus_close(&m);
 			break;
 		case 2:
@@ -655,13 +655,13 @@ static void test_spec_bytes(void)
 			break;
 		case 3:
 			dbus_open(&m, 'v', "as");
-			dbus_open(&m, 'a', NULL);
+			dbus_open(&m, 'a', "s");
 			dbus_put(&m, "ss", "a", "bc");
 			dbus_close(&m);
 			dbus_close(&m);
 			break;
 		case 4:
-			dbus_open(&m, 'a', NULL);
+			dbus_open(&m, 'a', "{sv}");
 			dbus_open(&m, '{', NULL);
 			dbus_put(&m, "s", "k");
 			dbus_open(&m, 'v', "b");
@@ -714,7 +714,7 @@ static void test_signatures(void)
 	};
 	struct dbus_msg m;
 	char big[257], fill[80];
-	size_t i, off, n;
+	size_t i, n;
 	bool ok;
 
 	for (i = 0; i < ARRAY_SIZE(valid); i++) {
@@ -725,13 +725,14 @@ static void test_signatures(void)
 	for (i = 0; i < ARRAY_SIZE(invalid); i++) {
 		ok = !build_g(&m, invalid[i]) && strstr(err_last.msg, "invalid signature");
 		dbus_msg_fini(&m);
-		/* the reader: a valid signature of the same length, patched */
+		/* received: a valid signature of the same length, patched */
 		n = strlen(invalid[i]);
 		memset(fill, 'y', n);
 		fill[n] = 0;
-		ok = ok && build_g(&m, fill);
-		off = m.body + 1;
-		memcpy(m.buf + off, invalid[i], n);
+		if (!build_g(&m, fill))
+			ok = false;
+		else
+			memcpy(m.buf + m.body + 1, invalid[i], n);
 		ok = ok && rejects(m.buf, m.len, "invalid signature");
 		CHECK_NAMED(ok, "invalid signature '%s' refused by writer and reader", invalid[i]);
 		dbus_msg_fini(&m);
@@ -765,13 +766,13 @@ static void test_round_trip(void)
 	dbus_put(&m, "st", "in", (uint64_t)3);
 	dbus_close(&m);
 	dbus_close(&m);
-	dbus_open(&m, 'a', NULL);
+	dbus_open(&m, 'a', "s");
 	dbus_put(&m, "sss", "", "b", "cc");
 	dbus_close(&m);
 	dbus_open(&m, '(', NULL);
 	dbus_put(&m, "ub", 9, 0);
 	dbus_close(&m);
-	dbus_open(&m, 'a', NULL);
+	dbus_open(&m, 'a', "{sv}");
 	dbus_open(&m, '{', NULL);
 	dbus_put(&m, "s", "k1");
 	dbus_open(&m, 'v', "u");
@@ -781,12 +782,12 @@ static void test_round_trip(void)
 	dbus_open(&m, '{', NULL);
 	dbus_put(&m, "s", "k2");
 	dbus_open(&m, 'v', "as");
-	dbus_open(&m, 'a', NULL);
+	dbus_open(&m, 'a', "s");
 	dbus_close(&m);
 	dbus_close(&m);
 	dbus_close(&m);
 	dbus_close(&m);
-	dbus_open(&m, 'a', NULL);
+	dbus_open(&m, 'a', "y");
 	dbus_close(&m);
 	CHECK_NAMED(dbus_msg_seal(&m, 77) == 0, "round trip: built (%s)", m.bad ? m.bad : "");
 
@@ -824,19 +825,23 @@ static void test_round_trip(void)
 	dbus_msg_fini(&m);
 }
 
-/* Mistakes while building are kept and reported by dbus_msg_seal(). */
+/* Mistakes while building: misuses kept in m->bad, values against the
+ * signature found when dbus_msg_seal() reads the message back. */
 static void test_builder_mistakes(void)
 {
 	struct dbus_msg m;
 	int k;
 
 	for (k = 0; k < 13; k++) {
-		const char *sig[] = { "s", "ss", "s", "as", "", "s", "o", "v", "d", "a", "aaaaaaaaaaaaaau",
-				      "(uu)", "u" };
-		const char *want[] = { "does not match", "stops short", "does not match", "stops short",
-				       "without dbus_open", "not UTF-8", "invalid object path",
-				       "not one type", "d/h", "invalid signature", "nested too deep",
-				       "closed before its last value", "does not match" };
+		const char *sig[] = { "s", "ss", "s", "as", "", "s", "o", "v", "d", "a",
+				      "aaaaaaaaaaaaaaaaaaaau", "(uu)", "u" };
+		const char *want[] = { "'s': dbus: truncated value", "'ss': dbus: truncated value",
+				       "'s': dbus: bytes after the body", ": container left open",
+				       ": close without open", "'s': dbus: string is not UTF-8",
+				       "'o': dbus: invalid object path '/a//b'",
+				       "'v': dbus: variant of signature 'ss'", ": container or d/h",
+				       "'a': dbus: invalid signature 'a'", ": nested too deep",
+				       "'(uu)': dbus: truncated value", "'u': dbus: bytes after the body" };
 		int d;
 
 		m = (struct dbus_msg){ .type = DBUS_CALL, .path = "/", .member = "M", .sig = sig[k] };
@@ -845,7 +850,7 @@ static void test_builder_mistakes(void)
 		case 0: dbus_put(&m, "u", 1); break;
 		case 1: dbus_put(&m, "s", "a"); break;
 		case 2: dbus_put(&m, "ss", "a", "b"); break;
-		case 3: dbus_open(&m, 'a', NULL); break;
+		case 3: dbus_open(&m, 'a', "s"); break;
 		case 4: dbus_close(&m); break;
 		case 5: dbus_put(&m, "s", "a\xff"); break;
 		case 6: dbus_put(&m, "o", "/a//b"); break;
@@ -853,16 +858,16 @@ static void test_builder_mistakes(void)
 		case 8: dbus_put(&m, "d", 1.0); break;
 		case 9: break;
 		case 10:
-			for (d = 0; d < 14; d++)
-				dbus_open(&m, 'a', NULL);
-			for (d = 0; d < 14; d++)
+			for (d = 0; d < 20; d++)
+				dbus_open(&m, 'a', "a");
+			for (d = 0; d < 20; d++)
 				dbus_close(&m);
 			break;
 		case 11: dbus_open(&m, '(', NULL); dbus_put(&m, "u", 1); dbus_close(&m); break;
-		case 12: dbus_open(&m, 'a', NULL); dbus_close(&m); break;
+		case 12: dbus_open(&m, 'a', "t"); dbus_close(&m); break;
 		}
 		CHECK_NAMED(dbus_msg_seal(&m, 1) < 0 && strstr(err_last.msg, want[k]) &&
-			    has_prefix(err_last.msg, "dbus: M: "), "builder mistake %d: %s", k,
+			    has_prefix(err_last.msg, "dbus: M"), "builder mistake %d: %s", k,
 			    err_last.msg);
 		dbus_msg_fini(&m);
 	}
@@ -891,9 +896,9 @@ static const struct bad bads[] = {
 	{ "type 0", "without a required header field", 0, NULL, NULL, 0, 0, 0, { 0 } },
 	{ "return without REPLY_SERIAL", "without a required header field", 2, NULL, NULL, 0, 16, 1,
 	  { 42 } },
-	{ "header field 0", "header field 0", 2, NULL, NULL, 0, 16, 1, { 0 } },
-	{ "REPLY_SERIAL typed i", "header field 5 of type 'i'", 2, NULL, NULL, 0, 18, 1, { 'i' } },
-	{ "DESTINATION twice", "header field 6 twice", 2, NULL, NULL, 0, 40, 1, { 6 } },
+	{ "header field 0", "header field 0:", 2, NULL, NULL, 0, 16, 1, { 0 } },
+	{ "REPLY_SERIAL typed i", "header field 5: type 'i' or a second one", 2, NULL, NULL, 0, 18, 1, { 'i' } },
+	{ "DESTINATION twice", "header field 6: type 's' or a second one", 2, NULL, NULL, 0, 40, 1, { 6 } },
 	{ "non-zero header padding", "non-zero padding", 2, NULL, NULL, 0, 53, 1, { 1 } },
 	{ "header array cut", "truncated", 2, NULL, NULL, 0, 12, 1, { 40 } },
 	{ "string not UTF-8", "not UTF-8", 2, "s", "xx", 1, 4, 2, { 0xc3, 0x28 } },
@@ -936,19 +941,25 @@ static void test_malformed(void)
 			dbus_put(&m, b->sig, b->val);
 		} else if (b->sig && *b->sig == 'v') {
 			dbus_open(&m, 'v', "ay");
-			dbus_open(&m, 'a', NULL);
+			dbus_open(&m, 'a', "u");
 			dbus_close(&m);
 			dbus_close(&m);
 		} else if (b->sig && (*b->sig == 'a' || *b->sig == '(')) {
-			dbus_open(&m, *b->sig, NULL);
+			dbus_open(&m, *b->sig, b->sig + 1);
 			dbus_put(&m, *b->sig == 'a' ? "u" : "yu", 1, 1);
 			dbus_close(&m);
 		} else if (b->sig) {
 			dbus_put(&m, b->sig, *b->sig == 't' ? (uint64_t)1 : 1);
 		}
-		/* type 0 is the one base that is invalid as built */
-		ok = dbus_msg_seal(&m, 3) == 0 && (!b->type || parses(m.buf, m.len)) &&
-		     m.len < sizeof(buf);
+		/* type 0 is the one base that is invalid as built: sealing
+		 * refuses it already */
+		if (!b->type) {
+			CHECK_NAMED(dbus_msg_seal(&m, 3) < 0 && strstr(err_last.msg, b->want),
+				    "malformed: %s: %s", b->what, err_last.msg);
+			dbus_msg_fini(&m);
+			continue;
+		}
+		ok = dbus_msg_seal(&m, 3) == 0 && parses(m.buf, m.len) && m.len < sizeof(buf);
 		memset(buf, 0, sizeof(buf));
 		memcpy(buf, m.buf, m.len);
 		memcpy(buf + (b->body ? m.body : 0) + b->off, b->bytes, b->n);
@@ -1072,7 +1083,8 @@ static void test_bus_address(void)
 		{ NULL, "/run/dbus/system_bus_socket" },
 		{ "", "/run/dbus/system_bus_socket" },
 		{ "unix:path=/tmp/bus", "/tmp/bus" },
-		{ "unix:guid=0123,path=/tmp/a%2cb%3B,x=y;unix:path=/other", "/tmp/a,b;" },
+		{ "unix:guid=0123,path=/tmp/a.b,x=y;unix:path=/other", "/tmp/a.b" },
+		{ "unix:path=/tmp/a%2cb", NULL },
 		{ "unix:path=/x;unix:path=/y", "/x" },
 		{ "unix:abstract=/tmp/x", NULL },
 		{ "tcp:host=localhost,port=1", NULL },
@@ -1134,7 +1146,7 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Check the client's SASL lines and answer REPLY. 0 or -1. */
+/* Check the client's SASL lines (AUTH and BEGIN at once) and answer REPLY. */
 static int peer_auth(int fd, const char *reply)
 {
 	char want[64], got[64], uid[16];
@@ -1144,16 +1156,10 @@ static int peer_auth(int fd, const char *reply)
 	n = snprintf(want, sizeof(want), "%cAUTH EXTERNAL ", 0);
 	for (i = 0; uid[i]; i++)
 		n += snprintf(want + n, sizeof(want) - n, "%02x", uid[i]);
-	n += snprintf(want + n, sizeof(want) - n, "\r\n");
+	n += snprintf(want + n, sizeof(want) - n, "\r\nBEGIN\r\n");
 	if (read(fd, got, n) != (ssize_t)n || memcmp(got, want, n))
 		return -1;
-	if (!reply)
-		return 0;
-	if (write(fd, reply, strlen(reply)) < 0)
-		return -1;
-	if (!has_prefix(reply, "OK "))
-		return 0;
-	return read(fd, got, 7) == 7 && !memcmp(got, "BEGIN\r\n", 7) ? 0 : -1;
+	return reply && write(fd, reply, strlen(reply)) < 0 ? -1 : 0;
 }
 
 /* The next call must be of MEMBER (signals, such as a bus's NameAcquired,
