@@ -433,7 +433,7 @@ static int rd_value(struct dbus_rd *r, int c, void *out)
 	if (v >= r->end - r->pos)
 		return rd_short(r);
 	if (s[v] || strlen(s) != v)
-		return fail(0, "dbus: string of %u bytes with a misplaced NUL", (unsigned)v);
+		return fail(0, "dbus: string with a misplaced NUL");
 	if (c == 's' && !utf8_ok((const uint8_t *)s, v))
 		return fail(0, "dbus: string is not UTF-8");
 	if (c == 'o' && !path_ok(s))
@@ -565,7 +565,7 @@ int dbus_read(struct dbus_rd *r, const char *types, ...)
 	uint64_t v = 0;
 	const char *s = NULL;
 	void *out;
-	int c, rc = 0;
+	int c, n, rc = 0;
 
 	va_start(ap, types);
 	for (; (c = *types); types++) {
@@ -580,15 +580,16 @@ int dbus_read(struct dbus_rd *r, const char *types, ...)
 		}
 		r->p++;
 		out = va_arg(ap, void *);
+		n = type_align(c);
 		if (c == 's' || c == 'o' || c == 'g')
 			*(const char **)out = s;
 		else if (c == 'b')
 			*(bool *)out = v;
-		else if (type_align(c) == 1)
+		else if (n == 1)
 			*(uint8_t *)out = v;
-		else if (type_align(c) == 2)
+		else if (n == 2)
 			*(uint16_t *)out = v;
-		else if (type_align(c) == 4)
+		else if (n == 4)
 			*(uint32_t *)out = v;
 		else
 			*(uint64_t *)out = v;
@@ -615,7 +616,7 @@ static int msg_size(const uint8_t *h, size_t *size)
 	if (h[3] != 1)
 		return fail(0, "dbus: protocol version %u", h[3]);
 	if (n > DBUS_MAX_MSG)
-		return fail(0, "dbus: message of %llu bytes (our limit is 1 MiB)",
+		return fail(0, "dbus: message of %llu bytes, over 1 MiB",
 			    (unsigned long long)n);
 	*size = n;
 	return 0;
@@ -662,7 +663,7 @@ static int msg_check(struct dbus_msg *m, uint8_t *buf, size_t len)
 			;
 		if (!code || (i < ARRAY_SIZE(hdr_fields) &&
 			      (!str_eq(v.lo, hdr_fields[i].type) || seen & 1u << code))) {
-			fail(0, "dbus: header field %u: type '%s' or a second one", code, v.lo);
+			fail(0, "dbus: header field %u: type '%s', or twice", code, v.lo);
 			goto bad;
 		}
 		/* the spec: unknown fields are ignored */
@@ -676,7 +677,7 @@ static int msg_check(struct dbus_msg *m, uint8_t *buf, size_t len)
 		goto bad;
 	/* the spec: unknown types are ignored (by our callers) */
 	if (m->type < ARRAY_SIZE(need) && (seen & need[m->type]) != need[m->type]) {
-		fail(0, "dbus: message of type %u without a required header field", m->type);
+		fail(0, "dbus: message of type %u lacks a header field", m->type);
 		goto bad;
 	}
 	if (!m->sig)
@@ -881,7 +882,7 @@ static int call_until(struct dbus_conn *c, struct dbus_msg *m,
 	snprintf(c->error, sizeof(c->error), "%s", r.type == DBUS_ERROR ? r.error : "");
 	if (r.type == DBUS_ERROR) {
 		dbus_msg_body(&r, &rd);
-		if (r.sig[0] != 's' || dbus_read(&rd, "s", &text) < 0)
+		if (dbus_read(&rd, "s", &text) < 0)
 			text = r.error;
 		fail(0, "%s", text);
 		dbus_msg_fini(&r);
@@ -892,6 +893,22 @@ static int call_until(struct dbus_conn *c, struct dbus_msg *m,
 	else
 		dbus_msg_fini(&r);
 	return 0;
+}
+
+/* call_until, then the reply's first value, of type T, into *OUT (borrowed
+ * from REPLY, which stays the caller's). */
+static int call_get(struct dbus_conn *c, struct dbus_msg *m, struct dbus_msg *reply,
+		    const char *t, const char **out, int64_t deadline)
+{
+	struct dbus_rd r;
+
+	if (call_until(c, m, reply, deadline) < 0)
+		return -1;
+	dbus_msg_body(reply, &r);
+	if (dbus_read(&r, t, out) == 0)
+		return 0;
+	dbus_msg_fini(reply);
+	return -1;
 }
 
 int dbus_call(struct dbus_conn *c, struct dbus_msg *m, struct dbus_msg *reply,
@@ -969,7 +986,6 @@ int dbus_connect_fd(struct dbus_conn *c, int fd, bool bus, int timeout_ms)
 {
 	int64_t deadline = now_ms() + timeout_ms;
 	struct dbus_msg m;
-	struct dbus_rd r;
 	const char *name;
 
 	memset(c, 0, sizeof(*c));
@@ -984,14 +1000,11 @@ int dbus_connect_fd(struct dbus_conn *c, int fd, bool bus, int timeout_ms)
 	if (!bus)
 		return 0;
 	dbus_msg_call(&m, BUS, BUS_PATH, BUS, "Hello", NULL);
-	if (call_until(c, &m, &m, deadline) < 0)
-		goto bad;
-	dbus_msg_body(&m, &r);
-	if (dbus_read(&r, "s", &name) == 0)
+	if (call_get(c, &m, &m, "s", &name, deadline) == 0) {
 		c->name = xstrdup(name);
-	dbus_msg_fini(&m);
-	if (c->name)
+		dbus_msg_fini(&m);
 		return 0;
+	}
 bad:
 	dbus_disconnect(c);
 	return -1;
@@ -1042,7 +1055,7 @@ int dbus_system_bus_path(char *out, size_t size)
 				return 0;
 			}
 		}
-	return fail(0, "dbus: address '%s': only a plain unix:path= is supported", a);
+	return fail(0, "dbus: unsupported bus address '%s'", a);
 }
 
 /* --- systemd ------------------------------------------------------------- */
@@ -1082,14 +1095,17 @@ static void sd_props(struct dbus_msg *m, dbus_props_fn *props, void *arg)
 	dbus_close(m);
 }
 
-/* Call M about UNIT. 0, 1 if MISSING_OK and there is no such unit, or -1
- * with "systemd: MEMBER UNIT: text". */
+/* Call M about UNIT; with PATH, the reply's object path into it (borrowed
+ * from REPLY). 0, 1 if MISSING_OK and there is no such unit, or -1 with
+ * "systemd: MEMBER UNIT: text". */
 static int sd_call(struct dbus_conn *c, struct dbus_msg *m, const char *unit,
-		   bool missing_ok, struct dbus_msg *reply, int64_t deadline)
+		   bool missing_ok, struct dbus_msg *reply, const char **path,
+		   int64_t deadline)
 {
 	const char *what = m->member;
 
-	if (call_until(c, m, reply, deadline) == 0)
+	if ((path ? call_get(c, m, reply, "o", path, deadline) :
+	     call_until(c, m, reply, deadline)) == 0)
 		return 0;
 	if (missing_ok && str_eq(c->error, SD_DEST ".NoSuchUnit"))
 		return 1;
@@ -1126,21 +1142,18 @@ static int sd_job(struct dbus_conn *c, struct dbus_msg *m, const char *unit,
 	const char *what = m->member;
 	struct dbus_msg reply, sig;
 	struct job_wait w = { 0 };
-	struct dbus_rd r;
 	int rc;
 
 	if (sd_subscribe(c, deadline) < 0) {
 		dbus_msg_fini(m);
 		return -1;
 	}
-	if ((rc = sd_call(c, m, unit, missing_ok, &reply, deadline)))
+	if ((rc = sd_call(c, m, unit, missing_ok, &reply, &w.job, deadline)))
 		return rc < 0 ? -1 : 0;
-	dbus_msg_body(&reply, &r);
 	w.sender = reply.sender;
-	rc = dbus_read(&r, "o", &w.job);
-	if (rc == 0 && (rc = wait_until(c, job_removed, &w, &sig, deadline)) < 0)
+	if ((rc = wait_until(c, job_removed, &w, &sig, deadline)) < 0) {
 		fail_ctx("job %s", w.job);
-	if (rc == 0) {
+	} else {
 		if (!str_eq(w.result, "done"))
 			rc = fail(0, "job %s: result '%s'", w.job, w.result);
 		dbus_msg_fini(&sig);
@@ -1177,7 +1190,7 @@ int dbus_systemd_reset_failed(struct dbus_conn *c, const char *unit, int timeout
 
 	sd_msg(&m, "ResetFailedUnit", "s");
 	dbus_put(&m, "s", unit);
-	return sd_call(c, &m, unit, true, NULL, now_ms() + timeout_ms) < 0 ? -1 : 0;
+	return sd_call(c, &m, unit, true, NULL, NULL, now_ms() + timeout_ms) < 0 ? -1 : 0;
 }
 
 int dbus_systemd_set_props(struct dbus_conn *c, const char *unit, bool runtime,
@@ -1188,24 +1201,20 @@ int dbus_systemd_set_props(struct dbus_conn *c, const char *unit, bool runtime,
 	sd_msg(&m, "SetUnitProperties", "sba(sv)");
 	dbus_put(&m, "sb", unit, runtime);
 	sd_props(&m, props, arg);
-	return sd_call(c, &m, unit, false, NULL, now_ms() + timeout_ms);
+	return sd_call(c, &m, unit, false, NULL, NULL, now_ms() + timeout_ms);
 }
 
 int dbus_systemd_get_unit(struct dbus_conn *c, const char *unit, char **path,
 			  int timeout_ms)
 {
 	struct dbus_msg m;
-	struct dbus_rd r;
 	const char *p;
-	int rc;
 
 	sd_msg(&m, "GetUnit", "s");
 	dbus_put(&m, "s", unit);
-	if (sd_call(c, &m, unit, false, &m, now_ms() + timeout_ms) < 0)
+	if (sd_call(c, &m, unit, false, &m, &p, now_ms() + timeout_ms) < 0)
 		return -1;
-	dbus_msg_body(&m, &r);
-	if ((rc = dbus_read(&r, "o", &p)) == 0)
-		*path = xstrdup(p);
+	*path = xstrdup(p);
 	dbus_msg_fini(&m);
-	return rc < 0 ? fail_ctx("systemd: GetUnit %s", unit) : 0;
+	return 0;
 }
