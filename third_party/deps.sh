@@ -15,7 +15,8 @@ for what in "${@:-build}"; do
 	case $what in
 	build) want musl-gcc musl-tools; want /usr/include/linux/openat2.h linux-libc-dev
 	       want gperf gperf; want make make ;;
-	test)  want /bin/busybox busybox-static; want cc gcc; want ip iproute2; want jq jq ;;
+	test)  want /bin/busybox busybox-static; want cc gcc; want ip iproute2; want jq jq
+	       want dbus-daemon dbus-daemon ;;
 	bench) want runc runc; want crun crun ;;
 	vm)    want qemu-system-x86_64 qemu-system-x86; want cpio cpio ;;
 	*) echo "deps.sh: unknown group '$what'" >&2; exit 2 ;;
