@@ -32,6 +32,7 @@ all: $(NAME)
 # and the pure cgroup v2 VM test tier.
 -include third_party/libseccomp.mk
 -include test/vm/vm.mk
+-include test/systemd/systemd.mk
 -include test/engines/engines.mk
 
 # Debian packages the build needs (installed when run as root).

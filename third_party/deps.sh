@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh: make sure the Debian packages the build and tests need are present.
 # As root, missing ones are installed with apt-get (saying which); otherwise
-# it names them and fails. Usage: deps.sh [build|test|bench|vm|engines]...
+# it names them and fails. Usage: deps.sh [build|test|bench|vm|systemd|engines]...
 set -eu
 need=""
 want() { # want COMMAND-OR-FILE PACKAGE
@@ -19,6 +19,7 @@ for what in "${@:-build}"; do
 	       want dbus-daemon dbus-daemon ;;
 	bench) want runc runc; want crun crun ;;
 	vm)    want qemu-system-x86_64 qemu-system-x86; want cpio cpio ;;
+	systemd) want /lib/systemd/systemd systemd; want dbus-daemon dbus ;;
 	*) echo "deps.sh: unknown group '$what'" >&2; exit 2 ;;
 	esac
 done

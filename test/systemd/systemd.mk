@@ -1,0 +1,25 @@
+# test/systemd/systemd.mk: `make test-systemd`, the systemd tier. Boots
+# Debian's kernel under qemu (TCG) with this machine's / as the root (read-only
+# virtio-9p, tmpfs overlay) and systemd as PID 1, twice: pure cgroup v2, then
+# v1/hybrid (systemd.unified_cgroup_hierarchy=0); test/systemd/guest.sh runs
+# inside (see test/systemd/run.sh). SYSTEMD_BOOTS="v2" runs one boot only;
+# SYSTEMD_TESTS="t_pid1 driver_x" only those checks; SYSTEMD_APPEND adds
+# kernel arguments.
+# As root it installs what is missing: qemu-system-x86, cpio, busybox-static,
+# jq, systemd, dbus (third_party/deps.sh); the kernel comes from
+# test/vm/kernel.sh, shared with `make test-vm`. Run it under the machine's
+# test lock: flock /tmp/ocibox-ctest.lock make test-systemd
+SYSTEMD_TIMEOUT = 420
+SYSTEMD_BOOTS   = v2 hybrid
+SYSTEMD_TESTS   =
+SYSTEMD_APPEND  =
+
+$(B)/.deps-systemd: third_party/deps.sh
+	@sh third_party/deps.sh vm test systemd
+	@mkdir -p $(B) && touch $@
+
+test-systemd: $(B)/.deps-systemd $(NAME) $(B)/test/probe
+	@B=$(B) SYSTEMD_TIMEOUT=$(SYSTEMD_TIMEOUT) SYSTEMD_TESTS="$(SYSTEMD_TESTS)" \
+		SYSTEMD_APPEND="$(SYSTEMD_APPEND)" sh test/systemd/run.sh $(SYSTEMD_BOOTS)
+
+.PHONY: test-systemd
