@@ -95,6 +95,10 @@ int cgroup_init_path(struct cgroup *cg, const char *path);
 int cgroup_check(const struct cgroup *cg, const struct spec_resources *r,
 		 void (*problem)(void *ctx, const char *msg), void *ctx);
 
+/* Append to R's device rules (in S's arena), as runc does, the default
+ * nodes every container needs and the linux.devices it creates: later rules
+ * win, so these survive a leading "deny all". */
+void cgroup_device_rules(struct spec *s, struct spec_resources *r);
 /* Make the container's cgroup in every hierarchy (v1: per mount; v2: after
  * enabling the controllers in the parents' cgroup.subtree_control), then apply
  * every resource of R (may be NULL). On failure removes what it made and

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* cgroup_int: what cgroup.c and cgroup_res.c share; not for other modules. */
+/* cgroup_int: what the cgroup modules share (cgroup.c, cgroup_file.c,
+ * cgroup_res.c, cgroup_stats.c, cgroup_oom.c); not for other modules. */
 #ifndef OCIBOX_CGROUP_INT_H
 #define OCIBOX_CGROUP_INT_H
 

@@ -12,21 +12,20 @@
 #include <unistd.h>
 
 #include "core/cgroup.h"
+#include "core/cgroup_int.h"
+#include "core/cgroup_oom.h"
 #include "core/err.h"
 #include "core/util.h"
 
 static uint64_t oom_kills(const char *dir)
 {
 	AUTOFREE char *buf = NULL;
-	char path[PATH_MAX];
-	const char *p;
-	size_t len;
+	uint64_t v = 0;
 
-	snprintf(path, sizeof(path), "%s/memory.events", dir);
-	if (read_file_at(AT_FDCWD, path, &buf, &len) < 0)
+	if (cg_read(dir, "memory.events", &buf) < 0)
 		return 0;
-	p = strstr(buf, "oom_kill ");
-	return p ? strtoull(p + 9, NULL, 10) : 0;
+	cg_kv(buf, "oom_kill", &v);
+	return v;
 }
 
 int cgroup_oom_fd(const struct cgroup *cg, bool *v2, uint64_t *count)
@@ -82,4 +81,15 @@ bool cgroup_oom_event(const struct cgroup *cg, int fd, bool v2, uint64_t *count)
 		return false;
 	*count = n;
 	return true;
+}
+
+bool cgroup_oom_killed(const struct cgroup *cg)
+{
+	const struct cgroup_hier *h = cg_hier(cg, CG_MEMORY);
+	AUTOFREE char *buf = NULL;
+	uint64_t v = 0;
+
+	if (!h || cg_read(h->dir, h->v2 ? "memory.events" : "memory.oom_control", &buf) < 0)
+		return false;
+	return cg_kv(buf, "oom_kill", &v) == 0 && v > 0;
 }

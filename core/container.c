@@ -401,39 +401,6 @@ static int check_opts(const struct create_opts *o, const struct spec *s)
 	return 0;
 }
 
-/* The device rules the cgroup gets: the config's, then, as runc does, the
- * default nodes every container needs and the linux.devices it creates
- * (later rules win, so these survive a leading "deny all"). In S's arena. */
-static void device_rules(struct spec *s, struct spec_resources *r)
-{
-	static const struct spec_dev_rule defaults[] = {
-		{ true, 'c', -1, -1, "m" }, { true, 'b', -1, -1, "m" },
-		{ true, 'c', 1, 3, "rwm" }, { true, 'c', 1, 5, "rwm" },
-		{ true, 'c', 1, 7, "rwm" }, { true, 'c', 1, 8, "rwm" },
-		{ true, 'c', 1, 9, "rwm" }, { true, 'c', 5, 0, "rwm" },
-		{ true, 'c', 5, 2, "rwm" }, { true, 'c', 136, -1, "rwm" },
-		{ true, 'c', 10, 200, "rwm" },
-	};
-	const struct spec_linux *lx = &s->linux;
-	size_t i, n = 0, cap = r->n_devices + ARRAY_SIZE(defaults) + lx->n_devices;
-	struct spec_dev_rule *v = spec_alloc(s, cap, sizeof(*v));
-
-	for (i = 0; i < r->n_devices; i++)
-		v[n++] = r->devices[i];
-	for (i = 0; i < ARRAY_SIZE(defaults); i++)
-		v[n++] = defaults[i];
-	for (i = 0; i < lx->n_devices; i++) {
-		const struct spec_device *d = &lx->devices[i];
-
-		if (d->type == 'p')
-			continue;
-		v[n++] = (struct spec_dev_rule){ true, d->type == 'b' ? 'b' : 'c',
-						  d->major, d->minor, "rwm" };
-	}
-	r->devices = v;
-	r->n_devices = n;
-}
-
 static void first_problem(void *ctx, const char *msg)
 {
 	int *n = ctx;
@@ -476,7 +443,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		goto undo_spec;
 	if (ns_open(&ns, &s.linux) < 0)
 		goto undo_spec;
-	device_rules(&s, &s.linux.resources);
+	cgroup_device_rules(&s, &s.linux.resources);
 	res = &s.linux.resources;
 	if (cgroup_init(&cg, s.linux.cgroups_path, o->id) < 0)
 		goto undo_ns;
