@@ -176,7 +176,7 @@ static int child_setup(struct child *c)
 		if (r < 0)
 			return -1;
 	}
-	if (mount_pivot(&mc) < 0 || mount_sysctl(s) < 0)
+	if (mount_pivot(&mc) < 0 || proc_sysctl(s) < 0)
 		return -1;
 	if (p->terminal) {
 		if (console_setup(c->console, p, !mc.host_ns) < 0)

@@ -14,9 +14,11 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 
 #include "core/err.h"
@@ -405,4 +407,72 @@ int proc_exec(const struct spec_process *p, const char *exe, int first_close)
 	}
 	execve(exe, (char *const *)p->args.v, (char *const *)p->env.v);
 	return fail(errno, "exec \"%s\"", p->args.v[0]);
+}
+
+/* Open /proc/sys/PATH for writing one component at a time: no symlink
+ * followed, no mount crossed (every step on the /proc/sys filesystem), so
+ * nothing mounted or linked inside /proc can redirect the write. */
+static int open_sysctl(int sys, dev_t dev, char *path)
+{
+	AUTOCLOSE int cur = -1;
+	struct stat st;
+	char *name, *next;
+	int fd, at = sys;
+
+	for (name = path; (next = strchr(name, '/')); name = next + 1) {
+		*next = '\0';
+		fd = openat(at, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+		*next = '/';
+		if (fd < 0)
+			return fail(errno, "open");
+		if (cur >= 0)
+			close(cur);
+		at = cur = fd;
+		if (fstat(cur, &st) < 0 || st.st_dev != dev)
+			return fail(0, "not on the container's procfs");
+	}
+	fd = openat(at, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno, "open");
+	if (fstat(fd, &st) < 0 || st.st_dev != dev || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(0, "not a file on the container's procfs");
+	}
+	return fd;
+}
+
+int proc_sysctl(const struct spec *s)
+{
+	const struct kvv *sc = &s->linux.sysctl;
+	AUTOCLOSE int sys = -1;
+	struct statfs sf;
+	struct stat st;
+	char path[PATH_MAX], *p;
+	size_t i;
+
+	if (!sc->n)
+		return 0;
+	sys = openat(AT_FDCWD, "/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sys < 0)
+		return fail(errno, "linux.sysctl: open '/proc/sys'");
+	if (fstatfs(sys, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC ||
+	    fstat(sys, &st) < 0)
+		return fail(0, "linux.sysctl: '/proc/sys' is not procfs");
+	for (i = 0; i < sc->n; i++) {
+		AUTOCLOSE int fd = -1;
+
+		snprintf(path, sizeof(path), "%s", sc->v[i].key);
+		for (p = path; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		if (strstr(path, "..") || path[0] == '/')
+			return fail(0, "linux.sysctl: invalid key \"%s\"",
+				    sc->v[i].key);
+		fd = open_sysctl(sys, st.st_dev, path);
+		if (fd < 0 || write_all(fd, sc->v[i].value,
+					strlen(sc->v[i].value)) < 0)
+			return fail_ctx("linux.sysctl \"%s\": '/proc/sys/%s'",
+					sc->v[i].key, path);
+	}
+	return 0;
 }

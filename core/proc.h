@@ -24,6 +24,10 @@ int proc_cap_last(void);
 /* rlimits, scheduler, ioPriority, personality, the initial CPU affinity.
  * 0 or -1 (messages name the field). */
 int proc_attrs(const struct spec_process *p, const struct spec_linux *lx);
+/* Write linux.sysctl through the container's /proc (after pivot_root),
+ * each file reached without following a link or crossing a mount. The keys
+ * were checked by verify_config. 0 or -1. */
+int proc_sysctl(const struct spec *s);
 /* Join a new session keyring (unless NO_KEYRING). 0 or -1. */
 int proc_keyring(bool no_keyring, const char *id);
 /* The value of KEY in P's env (the last one wins), or NULL. */

@@ -346,7 +346,7 @@ void *spec_alloc(struct spec *s, size_t n, size_t size);
 
 /* Write the JSON array of mount option names ocibox implements (features). */
 void spec_mount_options(struct jw *w);
-/* Write the default config.json of `ocibox spec` (like `runc spec`) into W. */
+/* spec_default.c: the default config.json of `ocibox spec` (like `runc spec`). */
 void spec_write_default(struct jw *w, bool rootless);
 
 #endif
