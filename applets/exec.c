@@ -49,7 +49,7 @@ static int start(void *ctx, int console_fd, pid_t *pid)
 	struct exec_opts *o = ctx;
 
 	o->console_fd = console_fd;
-	return container_exec(o, pid);
+	return exec_process(o, pid);
 }
 
 int cmd_exec(int argc, char **argv)
@@ -133,7 +133,7 @@ int cmd_exec(int argc, char **argv)
 	o.root = g.root;
 	o.preserve_fds += listen_fds();
 	if (detach) {
-		if (container_exec(&o, &pid) < 0)
+		if (exec_process(&o, &pid) < 0)
 			die();
 		return 0;
 	}

@@ -202,7 +202,7 @@ static int parent_sync(int sync, const struct spec *cfg, struct state *st,
 	}
 }
 
-int container_exec(const struct exec_opts *o, pid_t *pidp)
+int exec_process(const struct exec_opts *o, pid_t *pidp)
 {
 	struct state st;
 	struct spec cfg, ps = { 0 };

@@ -35,6 +35,6 @@ struct exec_opts {
 };
 
 /* Start the process. *PID gets its pid (a child of ours). 0 or -1. */
-int container_exec(const struct exec_opts *o, pid_t *pid);
+int exec_process(const struct exec_opts *o, pid_t *pid);
 
 #endif
