@@ -40,6 +40,11 @@ int console_connect(const char *path)
 	return fd_not_stdio(fd);
 }
 
+int console_open(const char *path, int fd)
+{
+	return path ? console_connect(path) : fd_not_stdio(dup(fd));
+}
+
 int console_send_fd(int sock, int fd, const char *name)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };

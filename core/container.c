@@ -252,26 +252,14 @@ static int child_setup(struct child *c)
 
 static NORETURN void child_main(struct child *c)
 {
-	/* die with the runtime until create is done: a killed create leaves
-	 * no half-made container running */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* (a runtime that died before that is seen as EOF on the sync socket;
-	 * getppid() is no help: it reads 0 in a new pid namespace) */
-	/* Not dumpable until execve: /proc/PID/fd of this process must not
-	 * be reachable by anything in the container (CVE-2016-9962,
-	 * CVE-2024-21626), and what we do not need goes now. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* our copy of the locked state dir fd would also hold the flock as
-	 * long as we wait for start, and block `start` itself */
-	close(c->st->dirfd);
+	 * long as we wait for start, and block `start` itself (a runtime
+	 * that dies is seen as EOF on the sync socket; getppid() is no
+	 * help: it reads 0 in a new pid namespace) */
+	int mine[] = { c->st->dirfd, c->cgfd };
+
+	proc_child_start(mine, ARRAY_SIZE(mine));
 	c->st->dirfd = -1;
-	if (c->cgfd >= 0)
-		close(c->cgfd);
-	if (log_cfg.fd >= 0) {
-		/* errors go to the runtime through the sync socket */
-		close(log_cfg.fd);
-		log_cfg.fd = -1;
-	}
 	ns_close_self(c->ns);
 	if (child_setup(c) < 0) {
 		if (c->sync >= 0)
@@ -357,11 +345,9 @@ static int parent_sync(const struct create_opts *o, const struct spec *s,
 			break;
 		case SYNC_SECCOMP:
 			json = state_json(st, "creating");
-			r = sc_send_listener(&s->linux.seccomp, fd, json);
+			r = sync_serve_listener(sync, &s->linux.seccomp, fd, json);
 			free(json);
-			if (fd >= 0)
-				close(fd);
-			if (r < 0 || sync_send(sync, SYNC_SECCOMP_DONE, 0, -1) < 0)
+			if (r < 0)
 				return -1;
 			break;
 		case SYNC_PID:
@@ -378,11 +364,9 @@ static int parent_sync(const struct create_opts *o, const struct spec *s,
 		case SYNC_READY:
 			return 0;
 		case SYNC_ERROR:
-			err_last = m.err;
-			err_last.msg[sizeof(err_last.msg) - 1] = '\0';
 			waitpid(pid, NULL, 0);
 			*pidp = -1;
-			return -1;
+			return sync_take_error(&m);
 		default:
 			return fail(0, "sync: unexpected message %d", m.type);
 		}
@@ -420,7 +404,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	bool into_cgroup;
 	AUTOCLOSE int fifo = -1, console = -1, cgfd = -1;
 	int sv[2] = { -1, -1 }, problems = 0;
-	char created[40], rootfs[PATH_MAX], cache[PATH_MAX], cfgpath[PATH_MAX];
+	char created[40], rootfs[PATH_MAX], cfgpath[PATH_MAX];
 	AUTOFREE char *raw = NULL;
 	size_t raw_len;
 	const struct spec_resources *res;
@@ -456,8 +440,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	/* last, being the costliest check: compiled here, once, and cached
 	 * under --root; the child only installs it (libseccomp takes ~15 ms
 	 * for podman's profile) */
-	if (path_join(cache, sizeof(cache), o->root, ".seccomp") < 0 ||
-	    sc_prepare(&s, cache, &filter) < 0)
+	if (sc_prepare(&s, o->root, &filter) < 0)
 		goto undo_ns;
 
 	if (state_create(&st, o->root, o->id) < 0)
@@ -497,8 +480,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	}
 	cgfd = cgroup_clone_fd(&cg);
 	if (s.process.terminal) {
-		console = o->console_socket ? console_connect(o->console_socket)
-					    : dup(o->console_fd);
+		console = console_open(o->console_socket, o->console_fd);
 		if (console < 0)
 			goto undo_cgroup;
 	}

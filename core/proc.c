@@ -68,6 +68,27 @@ int proc_protect_exe(char **argv)
 	return fail(errno, "re-execute the runtime from a read-only mount");
 }
 
+void proc_child_start(const int *fds, size_t n)
+{
+	size_t i;
+
+	/* die with the runtime until it lets go (the init clears this once
+	 * create is done): a killed runtime leaves nothing half made */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Not dumpable until execve: /proc/PID/fd of this process must not
+	 * be reachable by anything in the container (CVE-2016-9962,
+	 * CVE-2024-21626), and the runtime's host fds go now. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (log_cfg.fd >= 0) {
+		/* errors go to the runtime through the sync socket */
+		close(log_cfg.fd);
+		log_cfg.fd = -1;
+	}
+}
+
 int proc_cap_last_init(void)
 {
 	AUTOFREE char *buf = NULL;

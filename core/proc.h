@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/spec.h"
 
@@ -16,6 +17,9 @@
  * of itself (open_tree + mount_setattr; no copy of the binary). Returns 0
  * when protected (possibly after the re-exec), -1 on failure. */
 int proc_protect_exe(char **argv);
+/* First thing in a child the runtime made (init or exec): die with the
+ * runtime, not dumpable, close FDS (N of them, -1 skipped) and the log. */
+void proc_child_start(const int *fds, size_t n);
 /* Highest capability this kernel knows (/proc/sys/kernel/cap_last_cap);
  * read it in the runtime, before pivot_root. 0 or -1. */
 int proc_cap_last_init(void);

@@ -4,6 +4,7 @@
  * libseccomp 2.5; the listener handshake of runtime-spec config-linux.md#seccomp.
  * Left out: runc's ENOSYS stub for syscalls newer than the profile. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -469,11 +470,11 @@ static void sc_cache_put(int dirfd, const char *name, const char *key,
 		log_debug("seccomp cache: %s", err_last.msg);
 }
 
-int sc_prepare(const struct spec *s, const char *cache_dir, struct sc_filter *f)
+int sc_prepare(const struct spec *s, const char *root, struct sc_filter *f)
 {
 	const struct json_doc *d = &s->doc;
 	AUTOCLOSE int dirfd = -1;
-	char name[32];
+	char name[32], cache_dir[PATH_MAX];
 	uint64_t h = 0xcbf29ce484222325ULL;
 	struct jw w;
 	size_t i;
@@ -483,7 +484,8 @@ int sc_prepare(const struct spec *s, const char *cache_dir, struct sc_filter *f)
 	if (!s->linux.seccomp.set)
 		return 0;
 	tok = json_get(d, json_get(d, 0, "linux"), "seccomp");
-	if (!cache_dir || tok < 0)
+	if (!root || tok < 0 ||
+	    path_join(cache_dir, sizeof(cache_dir), root, ".seccomp") < 0)
 		return sc_build(&s->linux.seccomp, f);
 	/* the key: the build, then the profile as canonical JSON */
 	jw_init(&w);
@@ -623,7 +625,7 @@ int sc_load(const struct spec_seccomp *sc, int *listener_fd)
 	return 0;
 }
 
-int sc_prepare(const struct spec *s, const char *cache_dir, struct sc_filter *f)
+int sc_prepare(const struct spec *s, const char *root, struct sc_filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	if (s->linux.seccomp.set)
