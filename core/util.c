@@ -335,31 +335,10 @@ int fd_not_stdio(int fd)
 	return nfd;
 }
 
-int fds_cloexec_from(int first)
-{
-	DIR *d;
-	struct dirent *e;
-	int64_t v;
-
-#ifdef SYS_close_range
-	/* CLOSE_RANGE_CLOEXEC (Linux 5.11): one syscall instead of a /proc walk. */
-	if (syscall(SYS_close_range, (unsigned)first, ~0U, 4U /* CLOEXEC */) == 0)
-		return 0;
-#endif
-	d = opendir("/proc/self/fd");
-	if (!d)
-		return fail(errno, "open '/proc/self/fd'");
-	while ((e = readdir(d))) {
-		if (parse_i64(e->d_name, first, INT32_MAX, &v) < 0 ||
-		    v == dirfd(d))
-			continue;
-		fcntl((int)v, F_SETFD, FD_CLOEXEC);
-	}
-	closedir(d);
-	return 0;
-}
-
-int fds_close_from(int first, const int *keep, size_t n)
+/* Close (or, with CLOEXEC, mark close-on-exec) every fd >= FIRST but those
+ * in KEEP: close_range(2) between the kept ones (Linux 5.9; CLOEXEC 5.11),
+ * else a walk of /proc/self/fd. */
+static int fds_from(int first, const int *keep, size_t n, bool cloexec)
 {
 	int k[8], lo = first, i, j, m = 0;
 	DIR *d;
@@ -381,7 +360,7 @@ int fds_close_from(int first, const int *keep, size_t n)
 		int hi = i < m ? k[i] - 1 : INT32_MAX;
 
 		if (hi >= lo && syscall(SYS_close_range, (unsigned)lo,
-					(unsigned)hi, 0U) < 0)
+					(unsigned)hi, cloexec ? 4U : 0U) < 0)
 			break;
 		if (i < m)
 			lo = k[i] + 1;
@@ -389,7 +368,6 @@ int fds_close_from(int first, const int *keep, size_t n)
 	if (i > m)
 		return 0;
 #endif
-	/* Linux < 5.9: walk /proc/self/fd */
 	d = opendir("/proc/self/fd");
 	if (!d)
 		return fail(errno, "open '/proc/self/fd'");
@@ -401,11 +379,25 @@ int fds_close_from(int first, const int *keep, size_t n)
 			continue;
 		for (i = 0; i < m; i++)
 			kept |= k[i] == v;
-		if (!kept)
+		if (kept)
+			continue;
+		if (cloexec)
+			fcntl((int)v, F_SETFD, FD_CLOEXEC);
+		else
 			close((int)v);
 	}
 	closedir(d);
 	return 0;
+}
+
+int fds_close_from(int first, const int *keep, size_t n)
+{
+	return fds_from(first, keep, n, false);
+}
+
+int fds_cloexec_from(int first)
+{
+	return fds_from(first, NULL, 0, true);
 }
 
 int listen_fds(void)
