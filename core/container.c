@@ -44,6 +44,16 @@ static char *state_json(const struct state *st, const char *status)
 	return w.buf;
 }
 
+/* Undo step: SIGKILL what is in the container's cgroup; err_last is kept. */
+static void kill_cgroup(const struct cgroup *cg)
+{
+	struct err saved = err_last;
+
+	if (cgroup_kill(cg, SIGKILL) < 0)
+		log_warn("%s", err_last.msg);
+	err_last = saved;
+}
+
 /* Keep what start and delete need (annotations, poststart and poststop
  * hooks) in state.json, so neither has to read config.json again. */
 static void keep_from_config(struct state *st, const struct spec *s)
@@ -559,8 +569,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 			goto undo_child;
 		if (s.hooks[SPEC_HOOK_POSTSTART].n) {
 			json = state_json(&st, "running");
-			if (hooks_run(&s, SPEC_HOOK_POSTSTART, json) < 0)
-				log_warn("%s", err_last.msg);
+			hooks_run(&s, SPEC_HOOK_POSTSTART, json);
 			free(json);
 		}
 	}
@@ -580,17 +589,11 @@ undo_sync:
 	if (sv[1] >= 0)
 		close(sv[1]);
 undo_cgroup:
-	{
-		struct err saved = err_last;
-
-		/* anything a hook or the init left there (no pid namespace),
-		 * in a cgroup that is ours */
-		if (cgroup_ours(&cg))
-			cgroup_kill(&cg, SIGKILL);
-		if (cgroup_destroy(&cg) < 0)
-			log_warn("%s", err_last.msg);
-		err_last = saved;
-	}
+	/* anything a hook or the init left there (no pid namespace), in a
+	 * cgroup that is ours */
+	if (cgroup_ours(&cg))
+		kill_cgroup(&cg);
+	cgroup_destroy(&cg);
 undo_state:
 	{
 		struct err saved = err_last;
@@ -668,8 +671,7 @@ int container_start(const char *root, const char *id)
 			log_warn("%s", err_last.msg);
 		} else {
 			json = state_json(&st, "running");
-			if (hooks_run(&hs, SPEC_HOOK_POSTSTART, json) < 0)
-				log_warn("%s", err_last.msg);
+			hooks_run(&hs, SPEC_HOOK_POSTSTART, json);
 			free(json);
 			spec_free(&hs);
 		}
@@ -754,14 +756,12 @@ int container_destroy(struct state *st)
 		 * create made: anything else in someone else's cgroup is not
 		 * ours to kill, nor the directories to remove. */
 		if (cgroup_ours(&cg))
-			cgroup_kill(&cg, SIGKILL);
-		if (cgroup_destroy(&cg) < 0)
-			log_warn("%s", err_last.msg);
+			kill_cgroup(&cg);
+		cgroup_destroy(&cg);
 	}
 	if (st->post_hooks && load_kept_config(st, &hs) == 0) {
 		json = state_json(st, "stopped");
-		if (hooks_run(&hs, SPEC_HOOK_POSTSTOP, json) < 0)
-			log_warn("%s", err_last.msg);
+		hooks_run(&hs, SPEC_HOOK_POSTSTOP, json);
 		free(json);
 		spec_free(&hs);
 	}
