@@ -557,7 +557,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	strcpy(st.status, "created");
 	if (state_save(&st) < 0)
 		goto undo_child;
-	if (o->pid_file && write_pid_file(o->pid_file, pid) < 0)
+	if ((o->pid_file && write_pid_file(o->pid_file, pid) < 0) ||
+	    (o->pidfd_socket && proc_send_pidfd(o->pidfd_socket, pid) < 0))
 		goto undo_child;
 	if (o->start_now) {
 		char *json;

@@ -254,7 +254,8 @@ int exec_process(const struct exec_opts *o, pid_t *pidp)
 	     sync_pending_error(sv[0]) < 0) ||
 	    parent_sync(sv[0], &cfg, &st, &pid) < 0)
 		goto kill;
-	if (o->pid_file && write_pid_file(o->pid_file, pid) < 0)
+	if ((o->pid_file && write_pid_file(o->pid_file, pid) < 0) ||
+	    (o->pidfd_socket && proc_send_pidfd(o->pidfd_socket, pid) < 0))
 		goto kill;
 	*pidp = pid;
 	r = 0;

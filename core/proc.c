@@ -21,6 +21,7 @@
 #include <linux/magic.h>
 #include <linux/mount.h>
 
+#include "core/console.h"
 #include "core/err.h"
 #include "core/mount.h"
 #include "core/proc.h"
@@ -87,6 +88,20 @@ void proc_child_start(const int *fds, size_t n)
 		close(log_cfg.fd);
 		log_cfg.fd = -1;
 	}
+}
+
+int proc_send_pidfd(const char *socket, pid_t pid)
+{
+	AUTOCLOSE int pidfd = -1, sock = -1;
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return fail(errno, "--pidfd-socket: pidfd_open %d", (int)pid);
+	/* runc's protocol, as for the console: the fd by SCM_RIGHTS */
+	if ((sock = unix_connect(socket, "--pidfd-socket")) < 0 ||
+	    console_send_fd(sock, pidfd, "pidfd") < 0)
+		return -1;
+	return 0;
 }
 
 int proc_cap_last_init(void)

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "core/spec.h"
 
@@ -20,6 +21,9 @@ int proc_protect_exe(char **argv);
 /* First thing in a child the runtime made (init or exec): die with the
  * runtime, not dumpable, close FDS (N of them, -1 skipped) and the log. */
 void proc_child_start(const int *fds, size_t n);
+/* --pidfd-socket: send a pidfd of PID over the unix socket SOCKET, as runc
+ * 1.2 does. 0 or -1 (fail()s naming the option). */
+int proc_send_pidfd(const char *socket, pid_t pid);
 /* Highest capability this kernel knows (/proc/sys/kernel/cap_last_cap);
  * read it in the runtime, before pivot_root. 0 or -1. */
 int proc_cap_last_init(void);

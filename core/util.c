@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -216,6 +218,26 @@ int write_file_new(int dirfd, const char *name, const void *buf, size_t len,
 			return fail(errno, "link '%s'", name);
 	}
 	return 0;
+}
+
+int unix_connect(const char *path, const char *what)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return fail(ENAMETOOLONG, "%s '%s'", what, path);
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail(errno, "socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int no = errno;
+
+		close(fd);
+		return fail(no, "connect to %s '%s'", what, path);
+	}
+	return fd_not_stdio(fd);
 }
 
 int path_join(char *out, size_t size, const char *a, const char *b)

@@ -48,6 +48,9 @@ int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len,
  * replaced, not atomically). 0 or -1. */
 int write_file_new(int dirfd, const char *name, const void *buf, size_t len,
 		   mode_t mode);
+/* A connected AF_UNIX stream socket to PATH; WHAT names it in errors
+ * ("connect to WHAT 'PATH': ..."). fd or -1. */
+int unix_connect(const char *path, const char *what);
 /* OUT = A "/" B; fails on truncation. 0 or -1. */
 int path_join(char *out, size_t size, const char *a, const char *b);
 /* mkdir -p. 0 or -1. */
