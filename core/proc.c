@@ -126,33 +126,10 @@ int proc_cap_last(void)
 	return cap_last;
 }
 
-/* A cpu list "0-3,7" into a cpu_set_t. 0 or -1. */
+/* A cpu list "0-3,7" into a cpu_set_t (a bitmap of longs). 0 or -1. */
 static int cpu_list(const char *s, cpu_set_t *set)
 {
-	int64_t a, b;
-	char *end;
-
-	CPU_ZERO(set);
-	while (*s) {
-		a = strtol(s, &end, 10);
-		if (end == s || a < 0 || a >= CPU_SETSIZE)
-			return -1;
-		b = a;
-		s = end;
-		if (*s == '-') {
-			b = strtol(s + 1, &end, 10);
-			if (end == s + 1 || b < a || b >= CPU_SETSIZE)
-				return -1;
-			s = end;
-		}
-		for (; a <= b; a++)
-			CPU_SET(a, set);
-		if (*s == ',')
-			s++;
-		else if (*s)
-			return -1;
-	}
-	return 0;
+	return parse_bitlist(s, (unsigned long *)set, CPU_SETSIZE);
 }
 
 static int affinity(const char *list, const char *field)
@@ -224,7 +201,24 @@ int proc_attrs(const struct spec_process *p, const struct spec_linux *lx)
 			return fail(errno, "linux.personality: %s",
 				    lx->personality.domain_name);
 	}
+	if (lx && lx->memory_policy.set && proc_mempolicy(&lx->memory_policy) < 0)
+		return -1;
 	return affinity(p->exec_cpu_affinity.initial, "initial");
+}
+
+int proc_mempolicy(const struct spec_mempolicy *m)
+{
+	unsigned long nodes[PROC_NODES_MAX / (8 * sizeof(long))];
+
+	if (parse_bitlist(m->nodes ? m->nodes : "", nodes, PROC_NODES_MAX) < 0)
+		return fail(0, "linux.memoryPolicy.nodes: invalid node list \"%s\"",
+			    m->nodes);
+	if (syscall(SYS_set_mempolicy, m->mode | (int)m->flags,
+		    m->nodes && *m->nodes ? nodes : NULL,
+		    m->nodes && *m->nodes ? PROC_NODES_MAX + 1 : 0) < 0)
+		return fail(errno, "linux.memoryPolicy: set_mempolicy %s",
+			    m->mode_name);
+	return 0;
 }
 
 int proc_keyring(bool no_keyring, const char *id)

@@ -36,6 +36,10 @@ int proc_attrs(const struct spec_process *p, const struct spec_linux *lx);
  * each file reached without following a link or crossing a mount. The keys
  * were checked by verify_config. 0 or -1. */
 int proc_sysctl(const struct spec *s);
+/* linux.memoryPolicy (spec 1.3) for the calling process: set_mempolicy(2)
+ * with the mode, flags and nodes (at most PROC_NODES_MAX). 0 or -1. */
+#define PROC_NODES_MAX 1024
+int proc_mempolicy(const struct spec_mempolicy *m);
 /* Join a new session keyring (unless NO_KEYRING). 0 or -1. */
 int proc_keyring(bool no_keyring, const char *id);
 /* The value of KEY in P's env (the last one wins), or NULL. */

@@ -144,6 +144,16 @@ static const struct name_val propagations[] = {
 	{ "unbindable", MS_UNBINDABLE },
 	{ "runbindable", MS_UNBINDABLE | MS_REC },
 };
+/* linux/mempolicy.h */
+static const struct name_val mpol_modes[] = {
+	{ "MPOL_DEFAULT", 0 }, { "MPOL_PREFERRED", 1 }, { "MPOL_BIND", 2 },
+	{ "MPOL_INTERLEAVE", 3 }, { "MPOL_LOCAL", 4 },
+	{ "MPOL_PREFERRED_MANY", 5 }, { "MPOL_WEIGHTED_INTERLEAVE", 6 },
+};
+static const struct name_val mpol_flags[] = {
+	{ "MPOL_F_NUMA_BALANCING", 1 << 13 }, { "MPOL_F_RELATIVE_NODES", 1 << 14 },
+	{ "MPOL_F_STATIC_NODES", 1 << 15 },
+};
 static const struct name_val domains[] = {
 	{ "LINUX", PER_LINUX }, { "LINUX32", PER_LINUX32 },
 };
@@ -170,6 +180,8 @@ static const struct names sched_flag_names = NAMES(sched_flags, "flag");
 static const struct names class_names = NAMES(ioprio_classes, "class");
 static const struct names prop_names = NAMES(propagations, "propagation");
 static const struct names domain_names = NAMES(domains, "domain");
+static const struct names mpol_mode_names = NAMES(mpol_modes, "mode");
+static const struct names mpol_flag_names = NAMES(mpol_flags, "flag");
 static const struct names device_type_names = NAMES(device_types, "device type");
 static const struct names rule_type_names = NAMES(rule_types, "device type");
 
@@ -1420,6 +1432,28 @@ static void parse_personality(struct ctx *c, int t, void *arg)
 	l->personality.set = true;
 }
 
+static void parse_mpol_flag(struct ctx *c, int t, size_t i, void *arg)
+{
+	int k = enum_at(c, t, NULL, &mpol_flag_names);
+
+	if (k >= 0)
+		*(unsigned *)arg |= (unsigned)mpol_flags[k].val;
+}
+
+static void parse_memory_policy(struct ctx *c, int t, void *arg)
+{
+	struct spec_mempolicy *m = arg;
+	int k = get_enum(c, t, "mode", &mpol_mode_names, true);
+
+	if (k >= 0) {
+		m->mode = (int)mpol_modes[k].val;
+		m->mode_name = mpol_modes[k].name;
+	}
+	get_str(c, t, "nodes", &m->nodes);
+	each(c, get_arr(c, t, "flags"), "flags", parse_mpol_flag, &m->flags);
+	m->set = true;
+}
+
 static void parse_linux(struct ctx *c, int t, void *arg)
 {
 	struct spec_linux *l = arg;
@@ -1450,7 +1484,7 @@ static void parse_linux(struct ctx *c, int t, void *arg)
 	l->has_intel_rdt = sub(c, t, "intelRdt", NULL, NULL) > 0;
 	/* runtime-spec 1.3: parsed enough to be refused, not yet applied */
 	l->has_net_devices = sub(c, t, "netDevices", NULL, NULL) > 0;
-	l->has_memory_policy = sub(c, t, "memoryPolicy", NULL, NULL) > 0;
+	sub(c, t, "memoryPolicy", parse_memory_policy, &l->memory_policy);
 }
 
 /* ---- the whole config ---- */

@@ -311,6 +311,35 @@ static const struct {
 	{ "XFSZ", SIGXFSZ },
 };
 
+int parse_bitlist(const char *s, unsigned long *bits, size_t nbits)
+{
+	size_t w = 8 * sizeof(*bits);
+	int64_t a, b;
+	char *end;
+
+	memset(bits, 0, (nbits + w - 1) / w * sizeof(*bits));
+	while (*s) {
+		a = strtol(s, &end, 10);
+		if (end == s || a < 0 || (size_t)a >= nbits)
+			return -1;
+		b = a;
+		s = end;
+		if (*s == '-') {
+			b = strtol(s + 1, &end, 10);
+			if (end == s + 1 || b < a || (size_t)b >= nbits)
+				return -1;
+			s = end;
+		}
+		for (; a <= b; a++)
+			bits[a / w] |= 1UL << (a % w);
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return 0;
+}
+
 int signal_parse(const char *s)
 {
 	char up[16];

@@ -57,6 +57,9 @@ int path_join(char *out, size_t size, const char *a, const char *b);
 int mkdir_p(const char *path, mode_t mode);
 /* Parse a decimal integer in [min, max]; whole string must be consumed. 0 or -1 (no fail). */
 int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* A list "0-3,7" (cpus, NUMA nodes) into the bitmap BITS of NBITS bits.
+ * 0 or -1 (bad syntax or a number >= NBITS; no fail). */
+int parse_bitlist(const char *s, unsigned long *bits, size_t nbits);
 /* Signal by name ("KILL", "SIGKILL", "kill") or number; -1 if unknown (no fail). */
 int signal_parse(const char *s);
 /* Move FD above 2 if it is a stdio number (for callers whose stdio is closed). */
