@@ -2,9 +2,16 @@
 #   testing "description" "shell command" "expected stdout"   (busybox/toybox style)
 #   testing_rc "description" EXPECTED_RC "shell command"        (exit status only)
 #   pass/fail/skip "description" [reason]
+#   wait_for SECONDS CMD [ARG...]
+#       run CMD every 0.05 s until it succeeds; status 1 after SECONDS.
+#       Tests wait for the state they need instead of sleeping a guess:
+#         wait_for 5 test -S "$T/sock"
+#         wait_for 5 eval '[ "$(status c1)" = stopped ]'
 # Commands run with eval in a subshell, so this file's functions work there.
 # Each test file gets a private temp dir $T, a private state root $ROOT, and
 # cleanup at exit of every container, mount and cgroup created under them.
+# Tests look only at what they made: processes by the pid they recorded or
+# by our own $ROOT (ours_left), never by a name shared with the machine.
 set -u
 : "${OCIBOX:?run through test/run.sh}"
 TESTNAME=${0##*/}; TESTNAME=${TESTNAME%.sh}
@@ -32,6 +39,14 @@ testing_rc() { # desc expected-rc cmd
 			"$(head -c 600 "$T/stderr")"
 	fi
 }
+wait_for() { # SECONDS CMD [ARG...]
+	_w=$(($1 * 20)); shift
+	until "$@"; do
+		[ "$_w" -gt 0 ] || return 1
+		_w=$((_w - 1))
+		sleep 0.05
+	done
+}
 # contains FILE STRING: grep -F, quietly
 contains() { grep -qF -- "$2" "$1"; }
 
@@ -41,8 +56,17 @@ is_root() { [ "$(id -u)" = 0 ]; }
 alive() { [ -r "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^[ZX]'; }
 # status ID: the container's status
 status() { $O state "$1" 2>/dev/null | jq -r .status; }
-# ours_left: processes still running our binary with our root
-ours_left() { pgrep -f "^$OCIBOX --root $ROOT" | wc -l; }
+# ours_left: runtime processes still running with our own root (every
+# command here starts "$OCIBOX --root $ROOT"; $ROOT is private to this test
+# file, so other tests' and engineers' containers are never counted). The
+# paths are matched literally, not as regular expressions.
+# pgrep's own errors (status > 1) fail rather than read as "0".
+ours_left() {
+	_p=$(pgrep -f "^$(printf '%s --root %s' "$OCIBOX" "$ROOT" |
+		sed 's/[][\\.*^$+?(){}|]/\\&/g')( |\$)")
+	[ $? -le 1 ] || return
+	echo $_p | wc -w
+}
 
 # mkrootfs DIR: a busybox rootfs with /probe
 mkrootfs() {

@@ -17,15 +17,20 @@ pid_of() { $O state "$1" 2>/dev/null | sed -n 's/.*"pid":\([0-9]*\).*/\1/p'; }
 ndirs() { # cgroup directories left below $P, every hierarchy
 	for d in $CG/$P $CG/*/$P; do [ -d "$d" ] && find "$d" -mindepth 1 -type d; done | wc -l
 }
+cgprocs() { # the pids in any cgroup below $P
+	for d in $CG/$P $CG/*/$P; do
+		[ -d "$d" ] && find "$d" -name cgroup.procs -exec cat {} +
+	done 2>/dev/null
+}
 cgcleanup() { # also what a failed delete left: thaw, kill, rmdir deepest first
 	cleanup
 	for d in $CG/$P $CG/*/$P; do
 		[ -d "$d" ] || continue
 		find "$d" -name freezer.state -exec sh -c 'echo THAWED > "$1"' _ {} \;
 		find "$d" -name cgroup.freeze -exec sh -c 'echo 0 > "$1"' _ {} \;
-		find "$d" -name cgroup.procs -exec cat {} + | xargs -r kill -9
 	done 2>/dev/null
-	sleep 0.2
+	cgprocs | xargs -r kill -9 2>/dev/null
+	wait_for 5 eval '[ -z "$(cgprocs)" ]'
 	for d in $CG/$P $CG/*/$P; do
 		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \;
 	done 2>/dev/null
@@ -131,21 +136,24 @@ testing "update a missing container" "$O update --memory 1g nope 2>&1" \
 	'ocibox: update: container "nope" does not exist'
 
 # ---- kill --all ----
+# nps ID: how many processes ps lists for ID
+nps() { $O ps --format json "$1" | tr ',' '\n' | grep -c '[0-9]'; }
 bundle c2
 cfg "$T/c2" "$THREE" '{}'
 $O run -d --bundle "$T/c2" c2 >/dev/null 2>&1
-sleep 0.3
+# the sh forks its two sleeps after start: wait until it has
+wait_for 5 eval '[ "$(nps c2)" = 3 ]'
 testing "ps json lists three processes" "$O ps --format json c2 | tr ',' '\n' | wc -l" "3"
 testing_rc "kill --all KILL" 0 "$O kill --all c2 KILL"
-sleep 0.3
+wait_for 5 eval '[ "$($O ps --format json c2)" = "[]" ]'
 testing "nothing left in the cgroup" "$O ps --format json c2" "[]"
 testing "state is stopped" "st c2" "stopped"
 bundle c3
 cfg "$T/c3" "$THREE" '{}'
 $O run -d --bundle "$T/c3" c3 >/dev/null 2>&1
-sleep 0.3
+wait_for 5 eval '[ "$(nps c3)" = 3 ]'
 testing_rc "kill --all TERM (freeze, signal each, thaw)" 0 "$O kill --all c3 TERM"
-sleep 0.3
+wait_for 5 eval '[ "$($O ps --format json c3)" = "[]" ]'
 testing "TERM reached every process" "$O ps --format json c3" "[]"
 
 # ---- delete --force of a paused container ----

@@ -81,7 +81,7 @@ $O delete -f cr1
 
 # stopped containers
 $O kill x1 KILL
-for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(status x1)" = stopped ] && break; sleep 0.1; done
+wait_for 5 eval '[ "$(status x1)" = stopped ]'
 testing "exec into a stopped container: container not running" \
 	"$O exec x1 /bin/true 2>&1" "ocibox: exec: container not running"
 testing "exec into a missing container" \

@@ -17,7 +17,7 @@ testing "state is running" "status c1" "running"
 testing_rc "start again fails" 1 "$O start c1"
 testing_rc "delete without --force refuses a running container" 1 "$O delete c1"
 testing_rc "kill with a number" 0 "$O kill c1 9"
-sleep 0.2
+wait_for 5 eval '[ "$(status c1)" = stopped ]'
 testing "state is stopped" "status c1" "stopped"
 testing "kill a stopped container says not running" "$O kill c1 2>&1" "ocibox: kill: container not running"
 testing_rc "delete a stopped container" 0 "$O delete c1"
@@ -43,19 +43,25 @@ jqset "$B" '.process.args = ["/bin/sh", "-c", "exit 3"]'
 testing_rc "run relays the exit code" 3 "$O run --bundle $B r1"
 testing "run deletes the container" "$O list -q" ""
 jqset "$B" '.process.args = ["/bin/sleep", "30"]'
-( sleep 0.5; $O kill r2 KILL ) &
+( wait_for 10 eval '[ "$(status r2)" = running ]'; $O kill r2 KILL ) &
 testing_rc "run relays death by signal as 128+N" 137 "$O run --bundle $B r2"
 wait
 jqset "$B" '.process.args = ["/bin/echo", "hello"]'
 testing "run stdout reaches the caller" "$O run --bundle $B r3" "hello"
 jqset "$B" '.process.args = ["/bin/cat"]'
 testing "run stdin reaches the container" "echo piped | $O run --bundle $B r4" "piped"
-# pid 1 ignores signals it has no handler for: this one has a handler
+# pid 1 ignores signals it has no handler for: this one has a handler,
+# and TERM goes to run only once the container's sh has installed it
+# (SigCgt bit 15 of its status)
 jqset "$B" '.process.args = ["/bin/sh", "-c", "trap \"exit 7\" TERM; while :; do sleep 0.1; done"]'
+traps_term() { # ID: the container's init has a TERM handler
+	_c=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$($O state "$1" | jq .pid)/status" 2>/dev/null)
+	[ -n "$_c" ] && [ $((0x${_c#${_c%????}} & 0x4000)) != 0 ]
+}
 testing_rc "run forwards signals it receives to the container" 7 \
-	"$O run --bundle $B r5 & sleep 0.5; kill -TERM \$!; wait \$!"
+	"$O run --bundle $B r5 & wait_for 10 traps_term r5; kill -TERM \$!; wait \$!"
 testing_rc "run --keep keeps a stopped container" 0 \
-	"$O run --keep --bundle $B r6 >/dev/null 2>&1 & sleep 0.3; $O kill r6 KILL; wait; [ \$($O state r6 | jq -r .status) = stopped ]"
+	"$O run --keep --bundle $B r6 >/dev/null 2>&1 & wait_for 10 eval '[ \"\$(status r6)\" = running ]' && $O kill r6 KILL; wait; [ \$($O state r6 | jq -r .status) = stopped ]"
 $O delete r6 >/dev/null 2>&1
 jqset "$B" '.process.args = ["/bin/sleep", "100"]'
 testing_rc "run --detach returns at once" 0 "$O run -d --bundle $B --pid-file $T/pid7 r7"

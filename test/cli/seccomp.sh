@@ -188,7 +188,7 @@ if ! cc -O -o "$T/listener" "$T/listener.c" 2>"$T/cc.err"; then
 	fail "notify listener" "cc: $(head -c 300 "$T/cc.err")"; exit 0
 fi
 timeout 30 "$T/listener" "$T/l.sock" "$T/state.json" & lpid=$!
-for i in 1 2 3 4 5 6 7 8 9 10; do [ -S "$T/l.sock" ] && break; sleep 0.1; done
+wait_for 5 test -S "$T/l.sock"
 args 'mkdir /tmp/a 2>&1; mkdir /tmp/b && echo made; [ -d /tmp/b ] || echo but absent'
 profile SCMP_ACT_ALLOW '[{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]' \
 	".linux.seccomp.listenerPath = \"$T/l.sock\" | .linux.seccomp.listenerMetadata = \"meta\""

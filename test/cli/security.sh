@@ -85,7 +85,9 @@ testing "CVE-2019-5736: while it runs the exe is busy" \
 # container's namespaces (nsenter keeps them), holding its pid 1's exe
 nsenter -t "$CPID" -m -p -r -w /probe exe-reopen 1 > "$T/reopen.in" 2>&1 &
 $PROBE exe-reopen "$CPID" > "$T/reopen.host" 2>&1 &
-sleep 0.5
+# start only once both hold the exe
+wait_for 5 grep -q held "$T/reopen.in"
+wait_for 5 grep -q held "$T/reopen.host"
 $O start cve
 wait
 testing "CVE-2019-5736: from inside, reopening the held exe for writing fails" \

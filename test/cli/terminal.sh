@@ -8,26 +8,19 @@ B=$T/bundle
 mkbundle "$B"
 cp "$B/config.json" "$T/base.json"
 cfg() { jq "$1" "$T/base.json" > "$B/config.json"; }
-# wait_for FILE: until it exists (at most 5 s)
-wait_for() {
-	i=0
-	while [ ! -e "$1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-}
 # console ID: create ID with a console socket whose receiving end (probe
 # pty-recv, as an engine) writes the pty name and all output to $T/ID.out
 console() {
 	$PROBE pty-recv "$T/$1.sock" > "$T/$1.out" 2>&1 &
 	echo $! > "$T/$1.recv"
-	wait_for "$T/$1.sock"
+	wait_for 5 test -e "$T/$1.sock"
 	$O create --bundle "$B" --console-socket "$T/$1.sock" "$1"
 }
 # finish ID: start it, wait for the receiver to see EOF, print its output
 finish() {
-	$O start "$1" && wait "$(cat "$T/$1.recv")" 2>/dev/null
-	i=0
-	while kill -0 "$(cat "$T/$1.recv")" 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
+	_r=$(cat "$T/$1.recv")
+	$O start "$1" && wait "$_r" 2>/dev/null
+	wait_for 5 eval "! kill -0 $_r 2>/dev/null"
 	tr -d '\r' < "$T/$1.out"
 }
 
@@ -72,7 +65,7 @@ hello"
 testing_rc "run -t relays the exit status" 5 "script -qec '$O run --bundle $B t6' /dev/null >/dev/null"
 cfg '.process.terminal = true | .process.args = ["/bin/sh", "-c", "read l; echo got $l"]'
 testing "run -t relays input to the container" \
-	"(sleep 0.5; echo typed) | script -qec '$O run --bundle $B t7' /dev/null | unpty | tail -1" \
+	"(wait_for 10 eval '[ \"\$(status t7)\" = running ]'; echo typed) | script -qec '$O run --bundle $B t7' /dev/null | unpty | tail -1" \
 	"got typed"
 cfg '.process.terminal = true | .process.args = ["/bin/stty", "size"]'
 testing "run -t takes the caller's window size" \
