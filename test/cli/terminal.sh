@@ -42,17 +42,17 @@ $O delete t1 >/dev/null 2>&1
 cfg '.process.terminal = true'
 testing "terminal without --console-socket: clear error" \
 	"$O create --bundle $B t2 2>&1" \
-	"ocibox: create: config.json: process.terminal is true: --console-socket is required"
-testing "terminal without --console-socket: no state left" "ls $ROOT" ""
+	"ocibox: create: config.json: process.terminal is true: --console-socket is required" 1
+testing "terminal without --console-socket: no state left" "states" ""
 cfg '.process.terminal = false'
 testing "--console-socket without terminal: clear error" \
 	"$O create --bundle $B --console-socket $T/none.sock t3 2>&1" \
-	"ocibox: create: --console-socket given but process.terminal is false"
+	"ocibox: create: --console-socket given but process.terminal is false" 1
 cfg '.process.terminal = true'
 testing "a console socket nobody listens on: clear error" \
 	"$O create --bundle $B --console-socket $T/none.sock t4 2>&1" \
-	"ocibox: create: connect to console socket '$T/none.sock': no such file or directory"
-testing "a console socket nobody listens on: no state left" "ls $ROOT" ""
+	"ocibox: create: connect to console socket '$T/none.sock': no such file or directory" 1
+testing "a console socket nobody listens on: no state left" "states" ""
 
 # run in the foreground with a terminal: script(1) gives us a tty. When its
 # stdin ends, script writes a NUL to its pty, which the container's pty
@@ -71,7 +71,7 @@ cfg '.process.terminal = true | .process.args = ["/bin/stty", "size"]'
 testing "run -t takes the caller's window size" \
 	"script -qec 'stty rows 12 cols 34; $O run --bundle $B t8' /dev/null | unpty" "12 34"
 cfg '.process.terminal = false | .process.args = ["/bin/sh", "-c", "tty"]'
-testing "without a terminal there is no tty" "$O run --bundle $B t9 </dev/null" "not a tty"
+testing "without a terminal there is no tty" "$O run --bundle $B t9 </dev/null" "not a tty" 1
 
-testing "no state left" "ls $ROOT" ""
+testing "no state left" "states" ""
 testing "no process of ours left" "ours_left" "0"
