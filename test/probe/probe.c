@@ -39,54 +39,14 @@ static int status_field(const char *key)
 	return 0;
 }
 
-/* pty-recv SOCK: be the engine's end of --console-socket: accept one
- * connection, take the pty master (SCM_RIGHTS) and its name, print the
- * name, then copy the master to stdout until EOF/EIO. */
-static int pty_recv(const char *path)
+/* Listen on SOCK, accept one connection and take the fd it passes
+ * (SCM_RIGHTS) and its name (the payload), as engines do for runc's
+ * --console-socket and --pidfd-socket. The fd, or -1 (reported). */
+static int take_fd(const char *tool, const char *path, char *name, size_t size)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char name[256], cbuf[CMSG_SPACE(sizeof(int))], buf[4096];
-	struct iovec iov = { name, sizeof(name) - 1 };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
-	int ls, s, master;
-	ssize_t n;
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	ls = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(ls, 1) < 0)
-		return perror("pty-recv: listen"), 1;
-	if ((s = accept(ls, NULL, NULL)) < 0)
-		return perror("pty-recv: accept"), 1;
-	if ((n = recvmsg(s, &mh, 0)) < 0)
-		return perror("pty-recv: recvmsg"), 1;
-	name[n] = '\0';
-	c = CMSG_FIRSTHDR(&mh);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
-		return fprintf(stderr, "pty-recv: no fd\n"), 1;
-	memcpy(&master, CMSG_DATA(c), sizeof(int));
-	printf("%s\n", name);
-	fflush(stdout);
-	close(s);
-	close(ls);
-	while ((n = read(master, buf, sizeof(buf))) > 0)
-		if (write(1, buf, (size_t)n) != n)
-			return 1;
-	return 0;
-}
-
-/* fd-recv SOCK: be the engine's end of --pidfd-socket: accept one
- * connection, take the fd (SCM_RIGHTS) and its name, print the name and
- * the pid the fd refers to (its fdinfo "Pid:"), then exit. */
-static int fd_recv(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char name[256], cbuf[CMSG_SPACE(sizeof(int))], fi[64], line[128];
-	struct iovec iov = { name, sizeof(name) - 1 };
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { name, size - 1 };
 	struct msghdr mh = {
 		.msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
@@ -94,22 +54,53 @@ static int fd_recv(const char *path)
 	struct cmsghdr *c;
 	int ls, s, fd;
 	ssize_t n;
-	FILE *f;
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	ls = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(ls, 1) < 0)
-		return perror("fd-recv: listen"), 1;
-	if ((s = accept(ls, NULL, NULL)) < 0)
-		return perror("fd-recv: accept"), 1;
-	if ((n = recvmsg(s, &mh, 0)) < 0)
-		return perror("fd-recv: recvmsg"), 1;
+		return fprintf(stderr, "%s: listen: %s\n", tool, strerror(errno)), -1;
+	if ((s = accept(ls, NULL, NULL)) < 0 || (n = recvmsg(s, &mh, 0)) < 0)
+		return fprintf(stderr, "%s: receive: %s\n", tool, strerror(errno)), -1;
 	name[n] = '\0';
 	c = CMSG_FIRSTHDR(&mh);
 	if (!c || c->cmsg_type != SCM_RIGHTS)
-		return fprintf(stderr, "fd-recv: no fd\n"), 1;
+		return fprintf(stderr, "%s: no fd\n", tool), -1;
 	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	close(s);
+	close(ls);
+	return fd;
+}
+
+/* pty-recv SOCK: be the engine's end of --console-socket: take the pty
+ * master and its name, print the name, then copy the master to stdout
+ * until EOF/EIO. */
+static int pty_recv(const char *path)
+{
+	char name[256], buf[4096];
+	int master = take_fd("pty-recv", path, name, sizeof(name));
+	ssize_t n;
+
+	if (master < 0)
+		return 1;
+	printf("%s\n", name);
+	fflush(stdout);
+	while ((n = read(master, buf, sizeof(buf))) > 0)
+		if (write(1, buf, (size_t)n) != n)
+			return 1;
+	return 0;
+}
+
+/* fd-recv SOCK: be the engine's end of --pidfd-socket: take the fd and its
+ * name, print the name and the pid the fd refers to (its fdinfo "Pid:"). */
+static int fd_recv(const char *path)
+{
+	char name[256], fi[64], line[128];
+	int fd = take_fd("fd-recv", path, name, sizeof(name));
+	FILE *f;
+
+	if (fd < 0)
+		return 1;
 	printf("%s\n", name);
 	snprintf(fi, sizeof(fi), "/proc/self/fdinfo/%d", fd);
 	if ((f = fopen(fi, "r")))
