@@ -81,14 +81,16 @@ states() { [ ! -e "$ROOT" ] || ls "$ROOT"; }
 status() { $O state "$1" 2>/dev/null | jq -r .status; }
 # ours_left: runtime processes still running with our own root (every
 # command here starts "$OCIBOX --root $ROOT"; $ROOT is private to this test
-# file, so other tests' and engineers' containers are never counted). The
-# paths are matched literally, not as regular expressions.
-# pgrep's own errors (status > 1) fail rather than read as "0".
+# file, so other tests' and engineers' containers are never counted). Read
+# from /proc, compared literally at the start of each command line: no
+# pgrep (the VM's busybox has none, and a missing pgrep must not read as
+# "0") and no regular expression.
 ours_left() {
-	_p=$(pgrep -f "^$(printf '%s --root %s' "$OCIBOX" "$ROOT" |
-		sed 's/[][\\.*^$+?(){}|]/\\&/g')( |\$)")
-	[ $? -le 1 ] || return
-	echo $_p | wc -w
+	for _f in /proc/[0-9]*/cmdline; do
+		printf '\n'
+		cat "$_f" 2>/dev/null
+	done | tr '\0' ' ' | P="$OCIBOX --root $ROOT " \
+		awk 'index($0, ENVIRON["P"]) == 1 { n++ } END { print n + 0 }'
 }
 
 # mkrootfs DIR: a busybox rootfs with /probe
