@@ -10,7 +10,7 @@
 #include "core/util.h"
 
 enum { OPT_PID_FILE = OPT_APPLET_BASE, OPT_CONSOLE, OPT_NO_PIVOT,
-       OPT_NO_KEYRING, OPT_PRESERVE, OPT_CREATE_NEXT };
+       OPT_NO_KEYRING, OPT_PRESERVE, OPT_PIDFD_SOCKET, OPT_CREATE_NEXT };
 
 #define CREATE_LONGOPTS \
 	{ "bundle", required_argument, NULL, 'b' }, \
@@ -18,7 +18,8 @@ enum { OPT_PID_FILE = OPT_APPLET_BASE, OPT_CONSOLE, OPT_NO_PIVOT,
 	{ "console-socket", required_argument, NULL, OPT_CONSOLE }, \
 	{ "no-pivot", no_argument, NULL, OPT_NO_PIVOT }, \
 	{ "no-new-keyring", no_argument, NULL, OPT_NO_KEYRING }, \
-	{ "preserve-fds", required_argument, NULL, OPT_PRESERVE }
+	{ "preserve-fds", required_argument, NULL, OPT_PRESERVE }, \
+	{ "pidfd-socket", required_argument, NULL, OPT_PIDFD_SOCKET }
 
 /* Take option C if it is one of CREATE_LONGOPTS (true), else false. */
 static inline bool create_opt(int c, const char *arg, struct create_opts *o,
@@ -30,6 +31,7 @@ static inline bool create_opt(int c, const char *arg, struct create_opts *o,
 	case 'b': o->bundle = arg; return true;
 	case OPT_PID_FILE: o->pid_file = arg; return true;
 	case OPT_CONSOLE: o->console_socket = arg; return true;
+	case OPT_PIDFD_SOCKET: o->pidfd_socket = arg; return true;
 	case OPT_NO_PIVOT: o->no_pivot = true; return true;
 	case OPT_NO_KEYRING: o->no_new_keyring = true; return true;
 	case OPT_PRESERVE:

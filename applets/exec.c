@@ -19,6 +19,7 @@ static const char usage[] =
 	"  -p, --process FILE       the process as runtime-spec JSON\n"
 	"  -d, --detach             do not wait for the process\n"
 	"      --pid-file FILE      write its pid to FILE\n"
+	"      --pidfd-socket P     send a pidfd of the process to the unix socket P\n"
 	"      --console-socket P   send the pty master to the unix socket P\n"
 	"  -t, --tty                allocate a pty\n"
 	"      --cwd DIR            working directory inside the container\n"
@@ -33,7 +34,7 @@ static const char usage[] =
 	"                           C: only the hierarchies of controllers C,...)\n";
 
 enum { OPT_PID_FILE = OPT_APPLET_BASE, OPT_CONSOLE, OPT_CWD, OPT_NNP,
-       OPT_PRESERVE, OPT_IGNORE_PAUSED, OPT_CGROUP };
+       OPT_PRESERVE, OPT_IGNORE_PAUSED, OPT_CGROUP, OPT_PIDFD_SOCKET };
 
 static uint32_t id_arg(const char *s, const char *what)
 {
@@ -49,7 +50,7 @@ static int start(void *ctx, int console_fd, pid_t *pid)
 	struct exec_opts *o = ctx;
 
 	o->console_fd = console_fd;
-	return container_exec(o, pid);
+	return exec_process(o, pid);
 }
 
 int cmd_exec(int argc, char **argv)
@@ -70,6 +71,7 @@ int cmd_exec(int argc, char **argv)
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
 		{ "ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "pidfd-socket", required_argument, NULL, OPT_PIDFD_SOCKET },
 		{ 0 }
 	};
 	struct exec_opts o = { .console_fd = -1 };
@@ -119,6 +121,7 @@ int cmd_exec(int argc, char **argv)
 			break;
 		case OPT_IGNORE_PAUSED: o.ignore_paused = true; break;
 		case OPT_CGROUP: o.cgroups[o.n_cgroups++] = optarg; break;
+		case OPT_PIDFD_SOCKET: o.pidfd_socket = optarg; break;
 		default: opt_common(c, optarg, usage);
 		}
 	}
@@ -133,7 +136,7 @@ int cmd_exec(int argc, char **argv)
 	o.root = g.root;
 	o.preserve_fds += listen_fds();
 	if (detach) {
-		if (container_exec(&o, &pid) < 0)
+		if (exec_process(&o, &pid) < 0)
 			die();
 		return 0;
 	}

@@ -25,6 +25,7 @@ static const char usage[] =
 	"      --keep              do not delete the container after it exits\n"
 	"      --pid-file FILE     write the container init's pid to FILE\n"
 	"      --console-socket P  send the pty master to the unix socket P\n"
+	"      --pidfd-socket P    send a pidfd of the container init to the unix socket P\n"
 	"      --no-pivot          MS_MOVE + chroot instead of pivot_root\n"
 	"      --no-new-keyring    keep the caller's session keyring\n"
 	"      --preserve-fds N    pass N fds after stdio to the container\n";

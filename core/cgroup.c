@@ -620,14 +620,15 @@ static int rm_hier(const struct cgroup_hier *h, int levels)
 	return 0;
 }
 
-int cgroup_destroy(const struct cgroup *cg)
+void cgroup_destroy(const struct cgroup *cg)
 {
-	int i, rc = 0;
+	struct err saved = err_last;
+	int i;
 
 	/* systemd removes the unit's cgroup where it manages it; the rest is
 	 * ours, as with cgroupfs */
-	if (cg->unit[0])
-		rc = cgsd_stop(cg);
+	if (cg->unit[0] && cgsd_stop(cg) < 0)
+		log_warn("%s", err_last.msg);
 
 	for (i = 0; i < cg->n; i++) {
 		const struct cgroup_hier *h = &cg->h[i];
@@ -643,29 +644,22 @@ int cgroup_destroy(const struct cgroup *cg)
 			levels = s && s - h->rel == 7 && !strncmp(h->rel, "/ocibox/", 8) ? 2 : 1;
 		}
 		/* made by someone else: theirs to remove */
-		if (levels == 0)
-			continue;
-		if (rm_hier(h, levels) < 0) {
-			if (!rc)
-				rc = -1;
-			else
-				log_warn("%s", err_last.msg);
-		}
+		if (levels != 0 && rm_hier(h, levels) < 0)
+			log_warn("%s", err_last.msg);
 	}
-	return rc;
+	err_last = saved;
 }
 
 static void undo_create(struct cgroup *cg)
 {
-	struct err saved = err_last;
 	int i;
 
-	for (i = 0; i < cg->n; i++) {
-		if (cg->h[i].created > 0 && rm_hier(&cg->h[i], cg->h[i].created) < 0)
-			log_warn("undo cgroup: %s", err_last.msg);
+	for (i = 0; i < cg->n; i++)
+		if (cg->h[i].created < 0)
+			cg->h[i].created = 0;   /* not reached: nothing made */
+	cgroup_destroy(cg);
+	for (i = 0; i < cg->n; i++)
 		cg->h[i].created = -1;
-	}
-	err_last = saved;
 }
 
 struct first_problem { char msg[sizeof(err_last.msg)]; int n; };

@@ -123,9 +123,11 @@ int cgroup_enter_sub(const struct cgroup *cg, const char *spec, pid_t pid);
  * systemd unit: systemd moves the init). */
 int cgroup_clone_fd(const struct cgroup *cg);
 /* rmdir the container's cgroup (and sub-cgroups) everywhere, retrying briefly
- * while tasks exit; parents it made too; a systemd unit is stopped first.
- * Gone already is fine. 0 or -1. */
-int cgroup_destroy(const struct cgroup *cg);
+ * while tasks exit; parents it made too; only what create made (unknown:
+ * the leaf, and the shared /ocibox when empty); a systemd unit is stopped
+ * first. Gone already is fine. An undo step: problems are warnings,
+ * err_last is kept. */
+void cgroup_destroy(const struct cgroup *cg);
 
 /* Signal every process in the cgroup: v2 cgroup.kill for SIGKILL, else
  * freeze, signal each pid, thaw (as runc). 0 or -1 (fail()s). */

@@ -528,8 +528,8 @@ stop:
 	if (cgsd_stop(cg) < 0)
 		log_warn("%s", err_last.msg);
 	cg->unit[0] = '\0';
-	if (made && cgroup_destroy(cg) < 0)
-		log_warn("%s", err_last.msg);
+	if (made)
+		cgroup_destroy(cg);
 	err_last = saved;
 clear:
 	/* nothing of the cgroup is left to undo */

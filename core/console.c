@@ -22,22 +22,12 @@
 
 int console_connect(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
+	return unix_connect(path, "console socket");
+}
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return fail(ENAMETOOLONG, "console socket '%s'", path);
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return fail(errno, "socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int no = errno;
-
-		close(fd);
-		return fail(no, "connect to console socket '%s'", path);
-	}
-	return fd_not_stdio(fd);
+int console_open(const char *path, int fd)
+{
+	return path ? console_connect(path) : fd_not_stdio(dup(fd));
 }
 
 int console_send_fd(int sock, int fd, const char *name)
@@ -56,7 +46,7 @@ int console_send_fd(int sock, int fd, const char *name)
 	memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
 		if (errno != EINTR)
-			return fail(errno, "send pty to console socket");
+			return fail(errno, "send the %s fd over the socket", name);
 	return 0;
 }
 

@@ -8,6 +8,9 @@
 
 /* Runtime side: connect to the engine's --console-socket PATH. fd or -1. */
 int console_connect(const char *path);
+/* The console socket of --console-socket PATH, or a dup of FD (run in the
+ * foreground passes its own). fd or -1 (fail()s). */
+int console_open(const char *path, int fd);
 /* Container side, after pivot_root: open a pty in the container's devpts,
  * size it, send the master over SOCK, make the slave our stdio and
  * controlling terminal, and (for the init, IS_INIT) bind it at /dev/console.

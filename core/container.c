@@ -45,6 +45,16 @@ static char *state_json(const struct state *st, const char *status)
 	return w.buf;
 }
 
+/* Undo step: SIGKILL what is in the container's cgroup; err_last is kept. */
+static void kill_cgroup(const struct cgroup *cg)
+{
+	struct err saved = err_last;
+
+	if (cgroup_kill(cg, SIGKILL) < 0)
+		log_warn("%s", err_last.msg);
+	err_last = saved;
+}
+
 /* Keep what start and delete need (annotations, poststart and poststop
  * hooks) in state.json, so neither has to read config.json again. */
 static void keep_from_config(struct state *st, const struct spec *s)
@@ -187,7 +197,7 @@ static int child_setup(struct child *c)
 		if (r < 0)
 			return -1;
 	}
-	if (mount_pivot(&mc) < 0 || mount_sysctl(s) < 0)
+	if (mount_pivot(&mc) < 0 || proc_sysctl(s) < 0)
 		return -1;
 	if (p->terminal) {
 		if (console_setup(c->console, p, !mc.host_ns) < 0)
@@ -263,26 +273,14 @@ static int child_setup(struct child *c)
 
 static NORETURN void child_main(struct child *c)
 {
-	/* die with the runtime until create is done: a killed create leaves
-	 * no half-made container running */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* (a runtime that died before that is seen as EOF on the sync socket;
-	 * getppid() is no help: it reads 0 in a new pid namespace) */
-	/* Not dumpable until execve: /proc/PID/fd of this process must not
-	 * be reachable by anything in the container (CVE-2016-9962,
-	 * CVE-2024-21626), and what we do not need goes now. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* our copy of the locked state dir fd would also hold the flock as
-	 * long as we wait for start, and block `start` itself */
-	close(c->st->dirfd);
+	 * long as we wait for start, and block `start` itself (a runtime
+	 * that dies is seen as EOF on the sync socket; getppid() is no
+	 * help: it reads 0 in a new pid namespace) */
+	int mine[] = { c->st->dirfd, c->cgfd };
+
+	proc_child_start(mine, ARRAY_SIZE(mine));
 	c->st->dirfd = -1;
-	if (c->cgfd >= 0)
-		close(c->cgfd);
-	if (log_cfg.fd >= 0) {
-		/* errors go to the runtime through the sync socket */
-		close(log_cfg.fd);
-		log_cfg.fd = -1;
-	}
 	ns_close_self(c->ns);
 	if (child_setup(c) < 0) {
 		if (c->sync >= 0)
@@ -368,11 +366,9 @@ static int parent_sync(const struct create_opts *o, const struct spec *s,
 			break;
 		case SYNC_SECCOMP:
 			json = state_json(st, "creating");
-			r = sc_send_listener(&s->linux.seccomp, fd, json);
+			r = sync_serve_listener(sync, &s->linux.seccomp, fd, json);
 			free(json);
-			if (fd >= 0)
-				close(fd);
-			if (r < 0 || sync_send(sync, SYNC_SECCOMP_DONE, 0, -1) < 0)
+			if (r < 0)
 				return -1;
 			break;
 		case SYNC_PID:
@@ -389,11 +385,9 @@ static int parent_sync(const struct create_opts *o, const struct spec *s,
 		case SYNC_READY:
 			return 0;
 		case SYNC_ERROR:
-			err_last = m.err;
-			err_last.msg[sizeof(err_last.msg) - 1] = '\0';
 			waitpid(pid, NULL, 0);
 			*pidp = -1;
-			return -1;
+			return sync_take_error(&m);
 		default:
 			return fail(0, "sync: unexpected message %d", m.type);
 		}
@@ -431,7 +425,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	bool into_cgroup;
 	AUTOCLOSE int fifo = -1, console = -1, cgfd = -1;
 	int sv[2] = { -1, -1 }, problems = 0;
-	char created[40], rootfs[PATH_MAX], cache[PATH_MAX], cfgpath[PATH_MAX];
+	char created[40], rootfs[PATH_MAX], cfgpath[PATH_MAX];
 	AUTOFREE char *raw = NULL;
 	size_t raw_len;
 	const struct spec_resources *res;
@@ -465,8 +459,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	/* last, being the costliest check: compiled here, once, and cached
 	 * under --root; the child only installs it (libseccomp takes ~15 ms
 	 * for podman's profile) */
-	if (path_join(cache, sizeof(cache), o->root, ".seccomp") < 0 ||
-	    sc_prepare(&s, cache, &filter) < 0)
+	if (sc_prepare(&s, o->root, &filter) < 0)
 		goto undo_ns;
 
 	if (state_create(&st, o->root, o->id) < 0)
@@ -506,8 +499,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	}
 	cgfd = cgroup_clone_fd(&cg);
 	if (s.process.terminal) {
-		console = o->console_socket ? console_connect(o->console_socket)
-					    : dup(o->console_fd);
+		console = console_open(o->console_socket, o->console_fd);
 		if (console < 0)
 			goto undo_cgroup;
 	}
@@ -579,7 +571,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	strcpy(st.status, "created");
 	if (state_save(&st) < 0)
 		goto undo_child;
-	if (o->pid_file && write_pid_file(o->pid_file, pid) < 0)
+	if ((o->pid_file && write_pid_file(o->pid_file, pid) < 0) ||
+	    (o->pidfd_socket && proc_send_pidfd(o->pidfd_socket, pid) < 0))
 		goto undo_child;
 	if (o->start_now) {
 		char *json;
@@ -591,8 +584,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 			goto undo_child;
 		if (s.hooks[SPEC_HOOK_POSTSTART].n) {
 			json = state_json(&st, "running");
-			if (hooks_run(&s, SPEC_HOOK_POSTSTART, json) < 0)
-				log_warn("%s", err_last.msg);
+			hooks_run(&s, SPEC_HOOK_POSTSTART, json);
 			free(json);
 		}
 	}
@@ -612,17 +604,11 @@ undo_sync:
 	if (sv[1] >= 0)
 		close(sv[1]);
 undo_cgroup:
-	{
-		struct err saved = err_last;
-
-		/* anything a hook or the init left there (no pid namespace),
-		 * in a cgroup that is ours */
-		if (cgroup_ours(&cg))
-			cgroup_kill(&cg, SIGKILL);
-		if (cgroup_destroy(&cg) < 0)
-			log_warn("%s", err_last.msg);
-		err_last = saved;
-	}
+	/* anything a hook or the init left there (no pid namespace), in a
+	 * cgroup that is ours */
+	if (cgroup_ours(&cg))
+		kill_cgroup(&cg);
+	cgroup_destroy(&cg);
 undo_state:
 	{
 		struct err saved = err_last;
@@ -700,8 +686,7 @@ int container_start(const char *root, const char *id)
 			log_warn("%s", err_last.msg);
 		} else {
 			json = state_json(&st, "running");
-			if (hooks_run(&hs, SPEC_HOOK_POSTSTART, json) < 0)
-				log_warn("%s", err_last.msg);
+			hooks_run(&hs, SPEC_HOOK_POSTSTART, json);
 			free(json);
 			spec_free(&hs);
 		}
@@ -788,14 +773,12 @@ int container_destroy(struct state *st)
 		 * create made: anything else in someone else's cgroup is not
 		 * ours to kill, nor the directories to remove. */
 		if (cgroup_ours(&cg))
-			cgroup_kill(&cg, SIGKILL);
-		if (cgroup_destroy(&cg) < 0)
-			log_warn("%s", err_last.msg);
+			kill_cgroup(&cg);
+		cgroup_destroy(&cg);
 	}
 	if (st->post_hooks && load_kept_config(st, &hs) == 0) {
 		json = state_json(st, "stopped");
-		if (hooks_run(&hs, SPEC_HOOK_POSTSTOP, json) < 0)
-			log_warn("%s", err_last.msg);
+		hooks_run(&hs, SPEC_HOOK_POSTSTOP, json);
 		free(json);
 		spec_free(&hs);
 	}

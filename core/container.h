@@ -14,6 +14,7 @@ struct create_opts {
 	const char *id;
 	const char *bundle;          /* default "." */
 	const char *pid_file;
+	const char *pidfd_socket;  /* --pidfd-socket (runc 1.2), or NULL */
 	const char *console_socket;
 	bool no_pivot;
 	bool no_new_keyring;

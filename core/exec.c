@@ -29,31 +29,6 @@
 #include "core/sync.h"
 #include "core/util.h"
 
-/* fds of the container's namespaces that differ from ours (else -1) */
-static int open_ns(pid_t pid, int fd[SPEC_NS_COUNT])
-{
-	char path[64];
-	struct stat theirs, ours;
-	int i;
-
-	for (i = 0; i < SPEC_NS_COUNT; i++) {
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns_file[i]);
-		fd[i] = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-		if (fd[i] < 0) {
-			if (errno == ENOENT)   /* kernel without this type */
-				continue;
-			return fail(errno, "open '%s'", path);
-		}
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_file[i]);
-		if (fstat(fd[i], &theirs) == 0 && stat(path, &ours) == 0 &&
-		    theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
-			close(fd[i]);
-			fd[i] = -1;
-		}
-	}
-	return 0;
-}
-
 /* The process to run: the --process file, or the container's own process
  * with runc exec's flags applied. Its memory belongs to PS or CFG. */
 static int build_process(const struct exec_opts *o, struct spec *cfg,
@@ -126,29 +101,10 @@ struct exec_child {
 
 static int child_setup(struct exec_child *c)
 {
-	static const int order[] = {
-		SPEC_NS_USER, SPEC_NS_MOUNT, SPEC_NS_NETWORK, SPEC_NS_IPC,
-		SPEC_NS_UTS, SPEC_NS_CGROUP, SPEC_NS_TIME,
-	};
 	char exe[PATH_MAX];
 	int notify_fd = -1;
-	size_t i;
 
-	/* user first: it grants what the others need; mount changes our
-	 * root and cwd to the container's */
-	for (i = 0; i < ARRAY_SIZE(order); i++) {
-		int t = order[i];
-
-		if (c->ns[t] >= 0 && setns(c->ns[t], spec_ns_flag[t]) < 0)
-			return fail(errno, "join the container's %s namespace",
-				    spec_ns_name[t]);
-	}
-	for (i = 0; i < SPEC_NS_COUNT; i++)
-		if (c->ns[i] >= 0) {
-			close(c->ns[i]);
-			c->ns[i] = -1;
-		}
-	if (sync_expect(c->sync, SYNC_GO) < 0)
+	if (ns_enter(c->ns) < 0 || sync_expect(c->sync, SYNC_GO) < 0)
 		return -1;
 	if (c->p->terminal) {
 		if (console_setup(c->console, c->p, false) < 0)
@@ -164,6 +120,9 @@ static int child_setup(struct exec_child *c)
 		return -1;
 	if (sync_pass_listener(c->sync, notify_fd) < 0)
 		return -1;
+	/* the runtime may exit once we exec (-d): do not die with it */
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return fail(errno, "prctl PR_SET_PDEATHSIG");
 	/* the sync socket closes at execve: the runtime reads that as done */
 	return proc_exec(c->p, exe, 3 + c->o->preserve_fds);
 }
@@ -181,11 +140,9 @@ static int parent_sync(int sync, const struct spec *cfg, struct state *st,
 		if (r <= 0)
 			return r;
 		if (m.type == SYNC_ERROR) {
-			err_last = m.err;
-			err_last.msg[sizeof(err_last.msg) - 1] = '\0';
 			waitpid(pid, NULL, 0);
 			*pidp = -1;   /* reaped: nothing to kill */
-			return -1;
+			return sync_take_error(&m);
 		}
 		if (m.type == SYNC_SECCOMP) {
 			struct jw w;
@@ -193,16 +150,15 @@ static int parent_sync(int sync, const struct spec *cfg, struct state *st,
 			jw_init(&w);
 			state_write_json(st, &w, "running");
 			jw_raw(&w, "", 1);
-			r = sc_send_listener(&cfg->linux.seccomp, fd, w.buf);
+			r = sync_serve_listener(sync, &cfg->linux.seccomp, fd, w.buf);
 			jw_fini(&w);
-			close(fd);
-			if (r < 0 || sync_send(sync, SYNC_SECCOMP_DONE, 0, -1) < 0)
+			if (r < 0)
 				return -1;
 		}
 	}
 }
 
-int container_exec(const struct exec_opts *o, pid_t *pidp)
+int exec_process(const struct exec_opts *o, pid_t *pidp)
 {
 	struct state st;
 	struct spec cfg, ps = { 0 };
@@ -210,7 +166,7 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 	struct cgroup cg;
 	struct exec_child c;
 	struct sc_filter filter = { 0 };
-	char cache[PATH_MAX], *raw = NULL;
+	char *raw = NULL;
 	size_t raw_len;
 	const char *status;
 	int ns[SPEC_NS_COUNT], sv[2] = { -1, -1 }, i, r = -1;
@@ -245,23 +201,18 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 	}
 	if (st.cgroup && cgroup_init_path(&cg, st.cgroup) < 0)
 		goto out;
-	if (open_ns(st.pid, ns) < 0)
+	if (ns_open_pid(st.pid, ns) < 0)
 		goto out;
 	/* the namespaces opened are the container's: its init still lives */
 	if (!state_alive(&st)) {
 		fail(0, "container not running");
 		goto out;
 	}
-	if (proc_cap_last_init() < 0 ||
-	    path_join(cache, sizeof(cache), o->root, ".seccomp") < 0 ||
-	    sc_prepare(&cfg, cache, &filter) < 0)
+	if (proc_cap_last_init() < 0 || sc_prepare(&cfg, o->root, &filter) < 0)
 		goto out;
-	if (proc.terminal) {
-		console = o->console_socket ? console_connect(o->console_socket)
-					    : dup(o->console_fd);
-		if (console < 0)
-			goto out;
-	}
+	if (proc.terminal &&
+	    (console = console_open(o->console_socket, o->console_fd)) < 0)
+		goto out;
 	/* pid namespaces apply to children only: join before forking */
 	if (ns[SPEC_NS_PID] >= 0 && setns(ns[SPEC_NS_PID], CLONE_NEWPID) < 0) {
 		fail(errno, "join the container's pid namespace");
@@ -276,16 +227,9 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 				 .filter = &filter };
 	pid = fork();
 	if (pid == 0) {
-		/* as the init: nothing in the container may reach our fds
-		 * through /proc/PID/fd, and host fds go now */
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-		close(sv[0]);
-		close(st.dirfd);
-		st.dirfd = -1;
-		if (log_cfg.fd >= 0) {
-			close(log_cfg.fd);
-			log_cfg.fd = -1;
-		}
+		int mine[] = { sv[0], st.dirfd, pidfd };
+
+		proc_child_start(mine, ARRAY_SIZE(mine));
 		if (child_setup(&c) < 0)
 			sync_send(c.sync, SYNC_ERROR, 0, -1);
 		_exit(127);
@@ -310,7 +254,8 @@ int container_exec(const struct exec_opts *o, pid_t *pidp)
 	     sync_pending_error(sv[0]) < 0) ||
 	    parent_sync(sv[0], &cfg, &st, &pid) < 0)
 		goto kill;
-	if (o->pid_file && write_pid_file(o->pid_file, pid) < 0)
+	if ((o->pid_file && write_pid_file(o->pid_file, pid) < 0) ||
+	    (o->pidfd_socket && proc_send_pidfd(o->pidfd_socket, pid) < 0))
 		goto kill;
 	*pidp = pid;
 	r = 0;

@@ -27,6 +27,7 @@ struct exec_opts {
 	bool no_new_privs;
 	bool tty;
 	const char *pid_file, *console_socket;
+	const char *pidfd_socket;  /* --pidfd-socket (runc 1.2), or NULL */
 	int console_fd;               /* foreground tty: see fg_console_open */
 	bool ignore_paused;
 	char **cgroups;               /* --cgroup [CTRL:]PATH sub-cgroups */
@@ -35,6 +36,6 @@ struct exec_opts {
 };
 
 /* Start the process. *PID gets its pid (a child of ours). 0 or -1. */
-int container_exec(const struct exec_opts *o, pid_t *pid);
+int exec_process(const struct exec_opts *o, pid_t *pid);
 
 #endif

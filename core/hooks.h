@@ -10,7 +10,8 @@
  * within its timeout (feeding stdin included). Before the user program runs,
  * the first failure stops the stage: 0 or -1 with fail() naming the hook
  * (`hooks.createRuntime[0] "/bin/x": exit status 1`). A failing poststart or
- * poststop hook is a warning and the rest still run, as config.md says. */
+ * poststop hook is a warning and the rest still run, as config.md says
+ * (those stages always return 0). */
 int hooks_run(const struct spec *s, enum spec_hook_stage stage,
 	      const char *state_json);
 

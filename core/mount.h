@@ -35,7 +35,5 @@ int mount_pivot(struct mount_ctx *mc);
 int mount_finish(struct mount_ctx *mc);
 /* Bind the pty slave at /dev/console (after pivot_root). 0 or -1. */
 int mount_console(int slave_fd);
-/* Write linux.sysctl through the container's /proc, verified to be procfs. */
-int mount_sysctl(const struct spec *s);
 
 #endif

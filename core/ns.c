@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
 
@@ -220,5 +221,54 @@ int ns_new_time(const struct spec_linux *lx)
 		if (write_file_at(AT_FDCWD, "/proc/self/timens_offsets", buf) < 0)
 			return fail_ctx("linux.timeOffsets.%s", clock[i]);
 	}
+	return 0;
+}
+
+int ns_open_pid(pid_t pid, int fd[SPEC_NS_COUNT])
+{
+	char path[64];
+	struct stat theirs, ours;
+	int i;
+
+	for (i = 0; i < SPEC_NS_COUNT; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns_file[i]);
+		fd[i] = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+		if (fd[i] < 0) {
+			if (errno == ENOENT)   /* kernel without this type */
+				continue;
+			return fail(errno, "open '%s'", path);
+		}
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_file[i]);
+		if (fstat(fd[i], &theirs) == 0 && stat(path, &ours) == 0 &&
+		    theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
+			close(fd[i]);
+			fd[i] = -1;
+		}
+	}
+	return 0;
+}
+
+int ns_enter(int fd[SPEC_NS_COUNT])
+{
+	static const int order[] = {
+		SPEC_NS_USER, SPEC_NS_MOUNT, SPEC_NS_NETWORK, SPEC_NS_IPC,
+		SPEC_NS_UTS, SPEC_NS_CGROUP, SPEC_NS_TIME,
+	};
+	size_t i;
+
+	/* user first: it grants what the others need; mount changes our
+	 * root and cwd to the container's */
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		int t = order[i];
+
+		if (fd[t] >= 0 && setns(fd[t], spec_ns_flag[t]) < 0)
+			return fail(errno, "join the container's %s namespace",
+				    spec_ns_name[t]);
+	}
+	for (i = 0; i < SPEC_NS_COUNT; i++)
+		if (fd[i] >= 0) {
+			close(fd[i]);
+			fd[i] = -1;
+		}
 	return 0;
 }

@@ -40,6 +40,12 @@ int ns_restore(struct ns_set *ns);
 int ns_join_late(struct ns_set *ns);
 /* Write PID's uid_map and gid_map from the spec (runtime side). 0 or -1. */
 int ns_write_idmaps(pid_t pid, const struct spec_linux *lx);
+/* exec: FD[type] = an fd of the running container PID's namespace of each
+ * type, or -1 where it is the runtime's own (or the kernel lacks it). */
+int ns_open_pid(pid_t pid, int fd[SPEC_NS_COUNT]);
+/* exec's child: join them (user first, then mount, then the rest; pid was
+ * joined by the runtime before fork) and close them. 0 or -1. */
+int ns_enter(int fd[SPEC_NS_COUNT]);
 /* In the child: unshare a new time namespace and write its offsets; the
  * process enters it at execve. 0 or -1. */
 int ns_new_time(const struct spec_linux *lx);

@@ -14,11 +14,14 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 
+#include "core/console.h"
 #include "core/err.h"
 #include "core/mount.h"
 #include "core/proc.h"
@@ -66,6 +69,41 @@ int proc_protect_exe(char **argv)
 	return fail(errno, "re-execute the runtime from a read-only mount");
 }
 
+void proc_child_start(const int *fds, size_t n)
+{
+	size_t i;
+
+	/* die with the runtime until it lets go (the init clears this once
+	 * create is done): a killed runtime leaves nothing half made */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Not dumpable until execve: /proc/PID/fd of this process must not
+	 * be reachable by anything in the container (CVE-2016-9962,
+	 * CVE-2024-21626), and the runtime's host fds go now. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (log_cfg.fd >= 0) {
+		/* errors go to the runtime through the sync socket */
+		close(log_cfg.fd);
+		log_cfg.fd = -1;
+	}
+}
+
+int proc_send_pidfd(const char *socket, pid_t pid)
+{
+	AUTOCLOSE int pidfd = -1, sock = -1;
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return fail(errno, "--pidfd-socket: pidfd_open %d", (int)pid);
+	/* runc's protocol, as for the console: the fd by SCM_RIGHTS */
+	if ((sock = unix_connect(socket, "--pidfd-socket")) < 0 ||
+	    console_send_fd(sock, pidfd, "pidfd") < 0)
+		return -1;
+	return 0;
+}
+
 int proc_cap_last_init(void)
 {
 	AUTOFREE char *buf = NULL;
@@ -88,33 +126,10 @@ int proc_cap_last(void)
 	return cap_last;
 }
 
-/* A cpu list "0-3,7" into a cpu_set_t. 0 or -1. */
+/* A cpu list "0-3,7" into a cpu_set_t (a bitmap of longs). 0 or -1. */
 static int cpu_list(const char *s, cpu_set_t *set)
 {
-	int64_t a, b;
-	char *end;
-
-	CPU_ZERO(set);
-	while (*s) {
-		a = strtol(s, &end, 10);
-		if (end == s || a < 0 || a >= CPU_SETSIZE)
-			return -1;
-		b = a;
-		s = end;
-		if (*s == '-') {
-			b = strtol(s + 1, &end, 10);
-			if (end == s + 1 || b < a || b >= CPU_SETSIZE)
-				return -1;
-			s = end;
-		}
-		for (; a <= b; a++)
-			CPU_SET(a, set);
-		if (*s == ',')
-			s++;
-		else if (*s)
-			return -1;
-	}
-	return 0;
+	return parse_bitlist(s, (unsigned long *)set, CPU_SETSIZE);
 }
 
 static int affinity(const char *list, const char *field)
@@ -186,7 +201,24 @@ int proc_attrs(const struct spec_process *p, const struct spec_linux *lx)
 			return fail(errno, "linux.personality: %s",
 				    lx->personality.domain_name);
 	}
+	if (lx && lx->memory_policy.set && proc_mempolicy(&lx->memory_policy) < 0)
+		return -1;
 	return affinity(p->exec_cpu_affinity.initial, "initial");
+}
+
+int proc_mempolicy(const struct spec_mempolicy *m)
+{
+	unsigned long nodes[PROC_NODES_MAX / (8 * sizeof(long))];
+
+	if (parse_bitlist(m->nodes ? m->nodes : "", nodes, PROC_NODES_MAX) < 0)
+		return fail(0, "linux.memoryPolicy.nodes: invalid node list \"%s\"",
+			    m->nodes);
+	if (syscall(SYS_set_mempolicy, m->mode | (int)m->flags,
+		    m->nodes && *m->nodes ? nodes : NULL,
+		    m->nodes && *m->nodes ? PROC_NODES_MAX + 1 : 0) < 0)
+		return fail(errno, "linux.memoryPolicy: set_mempolicy %s",
+			    m->mode_name);
+	return 0;
 }
 
 int proc_keyring(bool no_keyring, const char *id)
@@ -405,4 +437,72 @@ int proc_exec(const struct spec_process *p, const char *exe, int first_close)
 	}
 	execve(exe, (char *const *)p->args.v, (char *const *)p->env.v);
 	return fail(errno, "exec \"%s\"", p->args.v[0]);
+}
+
+/* Open /proc/sys/PATH for writing one component at a time: no symlink
+ * followed, no mount crossed (every step on the /proc/sys filesystem), so
+ * nothing mounted or linked inside /proc can redirect the write. */
+static int open_sysctl(int sys, dev_t dev, char *path)
+{
+	AUTOCLOSE int cur = -1;
+	struct stat st;
+	char *name, *next;
+	int fd, at = sys;
+
+	for (name = path; (next = strchr(name, '/')); name = next + 1) {
+		*next = '\0';
+		fd = openat(at, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+		*next = '/';
+		if (fd < 0)
+			return fail(errno, "open");
+		if (cur >= 0)
+			close(cur);
+		at = cur = fd;
+		if (fstat(cur, &st) < 0 || st.st_dev != dev)
+			return fail(0, "not on the container's procfs");
+	}
+	fd = openat(at, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno, "open");
+	if (fstat(fd, &st) < 0 || st.st_dev != dev || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(0, "not a file on the container's procfs");
+	}
+	return fd;
+}
+
+int proc_sysctl(const struct spec *s)
+{
+	const struct kvv *sc = &s->linux.sysctl;
+	AUTOCLOSE int sys = -1;
+	struct statfs sf;
+	struct stat st;
+	char path[PATH_MAX], *p;
+	size_t i;
+
+	if (!sc->n)
+		return 0;
+	sys = openat(AT_FDCWD, "/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sys < 0)
+		return fail(errno, "linux.sysctl: open '/proc/sys'");
+	if (fstatfs(sys, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC ||
+	    fstat(sys, &st) < 0)
+		return fail(0, "linux.sysctl: '/proc/sys' is not procfs");
+	for (i = 0; i < sc->n; i++) {
+		AUTOCLOSE int fd = -1;
+
+		snprintf(path, sizeof(path), "%s", sc->v[i].key);
+		for (p = path; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		if (strstr(path, "..") || path[0] == '/')
+			return fail(0, "linux.sysctl: invalid key \"%s\"",
+				    sc->v[i].key);
+		fd = open_sysctl(sys, st.st_dev, path);
+		if (fd < 0 || write_all(fd, sc->v[i].value,
+					strlen(sc->v[i].value)) < 0)
+			return fail_ctx("linux.sysctl \"%s\": '/proc/sys/%s'",
+					sc->v[i].key, path);
+	}
+	return 0;
 }

@@ -7,6 +7,8 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 #include "core/spec.h"
 
@@ -16,6 +18,12 @@
  * of itself (open_tree + mount_setattr; no copy of the binary). Returns 0
  * when protected (possibly after the re-exec), -1 on failure. */
 int proc_protect_exe(char **argv);
+/* First thing in a child the runtime made (init or exec): die with the
+ * runtime, not dumpable, close FDS (N of them, -1 skipped) and the log. */
+void proc_child_start(const int *fds, size_t n);
+/* --pidfd-socket: send a pidfd of PID over the unix socket SOCKET, as runc
+ * 1.2 does. 0 or -1 (fail()s naming the option). */
+int proc_send_pidfd(const char *socket, pid_t pid);
 /* Highest capability this kernel knows (/proc/sys/kernel/cap_last_cap);
  * read it in the runtime, before pivot_root. 0 or -1. */
 int proc_cap_last_init(void);
@@ -24,6 +32,14 @@ int proc_cap_last(void);
 /* rlimits, scheduler, ioPriority, personality, the initial CPU affinity.
  * 0 or -1 (messages name the field). */
 int proc_attrs(const struct spec_process *p, const struct spec_linux *lx);
+/* Write linux.sysctl through the container's /proc (after pivot_root),
+ * each file reached without following a link or crossing a mount. The keys
+ * were checked by verify_config. 0 or -1. */
+int proc_sysctl(const struct spec *s);
+/* linux.memoryPolicy (spec 1.3) for the calling process: set_mempolicy(2)
+ * with the mode, flags and nodes (at most PROC_NODES_MAX). 0 or -1. */
+#define PROC_NODES_MAX 1024
+int proc_mempolicy(const struct spec_mempolicy *m);
 /* Join a new session keyring (unless NO_KEYRING). 0 or -1. */
 int proc_keyring(bool no_keyring, const char *id);
 /* The value of KEY in P's env (the last one wins), or NULL. */

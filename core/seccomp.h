@@ -21,12 +21,12 @@ struct sc_filter {
 };
 
 /* Validate and compile S's linux.seccomp into F (F->prog NULL when there is
- * none). With CACHE_DIR (a runtime-owned directory), a program compiled
- * before for the same profile and build is read from there instead, and a
- * new one is stored; the cached profile text is compared byte for byte, so
+ * none). With ROOT (the state root), a program compiled before for the
+ * same profile and build is read from ROOT/.seccomp instead, and a new one
+ * is stored there; the cached profile text is compared byte for byte, so
  * a hash collision cannot hand out another profile's filter. 0 or -1
  * (fail()s "seccomp: ..."). */
-int sc_prepare(const struct spec *s, const char *cache_dir, struct sc_filter *f);
+int sc_prepare(const struct spec *s, const char *root, struct sc_filter *f);
 void sc_filter_fini(struct sc_filter *f);
 /* Load F into the calling process; call it last before exec. Without
  * no_new_privs the caller needs CAP_SYS_ADMIN. *LISTENER_FD gets the notify

@@ -289,7 +289,13 @@ struct spec_linux {
 	struct { bool set; unsigned long domain; const char *domain_name; struct strv flags; } personality;
 	bool has_intel_rdt;       /* parsed; create rejects it (not supported) */
 	bool has_net_devices;     /* spec 1.3; parsed, refused (not supported) */
-	bool has_memory_policy;   /* spec 1.3; parsed, refused (not supported) */
+	struct spec_mempolicy {   /* linux.memoryPolicy (spec 1.3) */
+		bool set;
+		int mode;             /* MPOL_* */
+		const char *mode_name;
+		unsigned flags;       /* MPOL_F_* */
+		const char *nodes;    /* "0-3,7" as written, or NULL */
+	} memory_policy;
 };
 
 struct spec {
@@ -346,7 +352,7 @@ void *spec_alloc(struct spec *s, size_t n, size_t size);
 
 /* Write the JSON array of mount option names ocibox implements (features). */
 void spec_mount_options(struct jw *w);
-/* Write the default config.json of `ocibox spec` (like `runc spec`) into W. */
+/* spec_default.c: the default config.json of `ocibox spec` (like `runc spec`). */
 void spec_write_default(struct jw *w, bool rootless);
 
 #endif

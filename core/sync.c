@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "core/seccomp.h"
 #include "core/sync.h"
 
 int sync_send(int fd, int type, int value, int pass_fd)
@@ -93,16 +94,32 @@ int sync_pass_listener(int sync, int fd)
 	return r;
 }
 
+int sync_take_error(const struct sync_msg *m)
+{
+	err_last = m->err;
+	err_last.msg[sizeof(err_last.msg) - 1] = '\0';
+	return -1;
+}
+
 int sync_pending_error(int fd)
 {
 	struct err send_err = err_last;
 	struct sync_msg m;
 
-	if (sync_recv(fd, &m, NULL) == 1 && m.type == SYNC_ERROR) {
-		err_last = m.err;
-		err_last.msg[sizeof(err_last.msg) - 1] = '\0';
-	} else {
-		err_last = send_err;
-	}
+	if (sync_recv(fd, &m, NULL) == 1 && m.type == SYNC_ERROR)
+		return sync_take_error(&m);
+	err_last = send_err;
 	return -1;
+}
+
+int sync_serve_listener(int sync, const struct spec_seccomp *sc, int fd,
+			const char *state_json)
+{
+	int r = sc_send_listener(sc, fd, state_json);
+
+	if (fd >= 0)
+		close(fd);
+	if (r < 0 || sync_send(sync, SYNC_SECCOMP_DONE, 0, -1) < 0)
+		return -1;
+	return 0;
 }

@@ -37,6 +37,14 @@ int sync_recv(int fd, struct sync_msg *m, int *pass_fd);
 /* Receive and require a message of TYPE (EOF and others fail). 0 or -1. */
 int sync_expect(int fd, int type);
 
+/* A SYNC_ERROR message's error becomes err_last. Always -1. */
+int sync_take_error(const struct sync_msg *m);
+/* Runtime side of SYNC_SECCOMP: pass the listener FD (closed here) to
+ * linux.seccomp.listenerPath with STATE_JSON, then answer SYNC_SECCOMP_DONE.
+ * 0 or -1. */
+struct spec_seccomp;
+int sync_serve_listener(int sync, const struct spec_seccomp *sc, int fd,
+			const char *state_json);
 /* After a failed send: if the other side left a SYNC_ERROR before it went,
  * make it err_last. Always -1. */
 int sync_pending_error(int fd);

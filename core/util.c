@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -218,6 +220,26 @@ int write_file_new(int dirfd, const char *name, const void *buf, size_t len,
 	return 0;
 }
 
+int unix_connect(const char *path, const char *what)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return fail(ENAMETOOLONG, "%s '%s'", what, path);
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail(errno, "socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int no = errno;
+
+		close(fd);
+		return fail(no, "connect to %s '%s'", what, path);
+	}
+	return fd_not_stdio(fd);
+}
+
 int path_join(char *out, size_t size, const char *a, const char *b)
 {
 	size_t la = strlen(a);
@@ -289,6 +311,35 @@ static const struct {
 	{ "XFSZ", SIGXFSZ },
 };
 
+int parse_bitlist(const char *s, unsigned long *bits, size_t nbits)
+{
+	size_t w = 8 * sizeof(*bits);
+	int64_t a, b;
+	char *end;
+
+	memset(bits, 0, (nbits + w - 1) / w * sizeof(*bits));
+	while (*s) {
+		a = strtol(s, &end, 10);
+		if (end == s || a < 0 || (size_t)a >= nbits)
+			return -1;
+		b = a;
+		s = end;
+		if (*s == '-') {
+			b = strtol(s + 1, &end, 10);
+			if (end == s + 1 || b < a || (size_t)b >= nbits)
+				return -1;
+			s = end;
+		}
+		for (; a <= b; a++)
+			bits[a / w] |= 1UL << (a % w);
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return 0;
+}
+
 int signal_parse(const char *s)
 {
 	char up[16];
@@ -335,31 +386,10 @@ int fd_not_stdio(int fd)
 	return nfd;
 }
 
-int fds_cloexec_from(int first)
-{
-	DIR *d;
-	struct dirent *e;
-	int64_t v;
-
-#ifdef SYS_close_range
-	/* CLOSE_RANGE_CLOEXEC (Linux 5.11): one syscall instead of a /proc walk. */
-	if (syscall(SYS_close_range, (unsigned)first, ~0U, 4U /* CLOEXEC */) == 0)
-		return 0;
-#endif
-	d = opendir("/proc/self/fd");
-	if (!d)
-		return fail(errno, "open '/proc/self/fd'");
-	while ((e = readdir(d))) {
-		if (parse_i64(e->d_name, first, INT32_MAX, &v) < 0 ||
-		    v == dirfd(d))
-			continue;
-		fcntl((int)v, F_SETFD, FD_CLOEXEC);
-	}
-	closedir(d);
-	return 0;
-}
-
-int fds_close_from(int first, const int *keep, size_t n)
+/* Close (or, with CLOEXEC, mark close-on-exec) every fd >= FIRST but those
+ * in KEEP: close_range(2) between the kept ones (Linux 5.9; CLOEXEC 5.11),
+ * else a walk of /proc/self/fd. */
+static int fds_from(int first, const int *keep, size_t n, bool cloexec)
 {
 	int k[8], lo = first, i, j, m = 0;
 	DIR *d;
@@ -381,7 +411,7 @@ int fds_close_from(int first, const int *keep, size_t n)
 		int hi = i < m ? k[i] - 1 : INT32_MAX;
 
 		if (hi >= lo && syscall(SYS_close_range, (unsigned)lo,
-					(unsigned)hi, 0U) < 0)
+					(unsigned)hi, cloexec ? 4U : 0U) < 0)
 			break;
 		if (i < m)
 			lo = k[i] + 1;
@@ -389,7 +419,6 @@ int fds_close_from(int first, const int *keep, size_t n)
 	if (i > m)
 		return 0;
 #endif
-	/* Linux < 5.9: walk /proc/self/fd */
 	d = opendir("/proc/self/fd");
 	if (!d)
 		return fail(errno, "open '/proc/self/fd'");
@@ -401,11 +430,25 @@ int fds_close_from(int first, const int *keep, size_t n)
 			continue;
 		for (i = 0; i < m; i++)
 			kept |= k[i] == v;
-		if (!kept)
+		if (kept)
+			continue;
+		if (cloexec)
+			fcntl((int)v, F_SETFD, FD_CLOEXEC);
+		else
 			close((int)v);
 	}
 	closedir(d);
 	return 0;
+}
+
+int fds_close_from(int first, const int *keep, size_t n)
+{
+	return fds_from(first, keep, n, false);
+}
+
+int fds_cloexec_from(int first)
+{
+	return fds_from(first, NULL, 0, true);
 }
 
 int listen_fds(void)

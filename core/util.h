@@ -48,12 +48,18 @@ int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len,
  * replaced, not atomically). 0 or -1. */
 int write_file_new(int dirfd, const char *name, const void *buf, size_t len,
 		   mode_t mode);
+/* A connected AF_UNIX stream socket to PATH; WHAT names it in errors
+ * ("connect to WHAT 'PATH': ..."). fd or -1. */
+int unix_connect(const char *path, const char *what);
 /* OUT = A "/" B; fails on truncation. 0 or -1. */
 int path_join(char *out, size_t size, const char *a, const char *b);
 /* mkdir -p. 0 or -1. */
 int mkdir_p(const char *path, mode_t mode);
 /* Parse a decimal integer in [min, max]; whole string must be consumed. 0 or -1 (no fail). */
 int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* A list "0-3,7" (cpus, NUMA nodes) into the bitmap BITS of NBITS bits.
+ * 0 or -1 (bad syntax or a number >= NBITS; no fail). */
+int parse_bitlist(const char *s, unsigned long *bits, size_t nbits);
 /* Signal by name ("KILL", "SIGKILL", "kill") or number; -1 if unknown (no fail). */
 int signal_parse(const char *s);
 /* Move FD above 2 if it is a stdio number (for callers whose stdio is closed). */

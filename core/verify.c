@@ -282,6 +282,52 @@ static void check_mounts(const struct spec *s, struct report *r)
 	}
 }
 
+/* ---- linux.memoryPolicy ---- */
+
+static void check_mempolicy(const struct spec_mempolicy *m, struct report *r)
+{
+	enum { STATIC = 1 << 15, RELATIVE = 1 << 14 };
+	unsigned long want[PROC_NODES_MAX / (8 * sizeof(long))];
+	unsigned long online[PROC_NODES_MAX / (8 * sizeof(long))];
+	AUTOFREE char *buf = NULL;
+	bool has_nodes = m->nodes && *m->nodes;
+	/* DEFAULT and LOCAL take no nodes; the rest need some (PREFERRED
+	 * may go without: then it means local allocation) */
+	bool no_nodes = m->mode == 0 || m->mode == 4;
+	size_t i, len;
+
+	if ((m->flags & STATIC) && (m->flags & RELATIVE))
+		report(r, 0, "linux.memoryPolicy.flags: MPOL_F_STATIC_NODES and "
+		       "MPOL_F_RELATIVE_NODES exclude each other");
+	if (no_nodes && has_nodes)
+		report(r, 0, "linux.memoryPolicy.nodes: %s takes no nodes",
+		       m->mode_name);
+	if (!no_nodes && m->mode != 1 && !has_nodes)
+		report(r, 0, "linux.memoryPolicy.nodes: %s needs nodes",
+		       m->mode_name);
+	if (!has_nodes)
+		return;
+	if (parse_bitlist(m->nodes, want, PROC_NODES_MAX) < 0) {
+		report(r, 0, "linux.memoryPolicy.nodes: invalid node list \"%s\"",
+		       m->nodes);
+		return;
+	}
+	/* relative nodes are numbered within the allowed set, not by id */
+	if ((m->flags & RELATIVE) ||
+	    read_file_at(AT_FDCWD, "/sys/devices/system/node/online", &buf,
+			 &len) < 0)
+		return;
+	buf[strcspn(buf, "\n")] = '\0';
+	if (parse_bitlist(buf, online, PROC_NODES_MAX) < 0)
+		return;
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		if (want[i] & ~online[i]) {
+			report(r, 0, "linux.memoryPolicy.nodes: \"%s\" names a node "
+			       "that is not online (online: %s)", m->nodes, buf);
+			return;
+		}
+}
+
 /* ---- process ---- */
 
 static bool have_cap(int cap)
@@ -416,8 +462,8 @@ int verify_config(const struct spec *s,
 		report(&r, 0, "linux.intelRdt: not supported");
 	if (s->linux.has_net_devices)
 		report(&r, 0, "linux.netDevices: not supported yet");
-	if (s->linux.has_memory_policy)
-		report(&r, 0, "linux.memoryPolicy: not supported yet");
+	if (s->linux.memory_policy.set)
+		check_mempolicy(&s->linux.memory_policy, &r);
 	check_ns(s, &r);
 	check_sysctl(&s->linux, &r);
 	check_mounts(s, &r);

@@ -79,10 +79,52 @@ static int pty_recv(const char *path)
 	return 0;
 }
 
+/* fd-recv SOCK: be the engine's end of --pidfd-socket: accept one
+ * connection, take the fd (SCM_RIGHTS) and its name, print the name and
+ * the pid the fd refers to (its fdinfo "Pid:"), then exit. */
+static int fd_recv(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char name[256], cbuf[CMSG_SPACE(sizeof(int))], fi[64], line[128];
+	struct iovec iov = { name, sizeof(name) - 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	int ls, s, fd;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(ls, 1) < 0)
+		return perror("fd-recv: listen"), 1;
+	if ((s = accept(ls, NULL, NULL)) < 0)
+		return perror("fd-recv: accept"), 1;
+	if ((n = recvmsg(s, &mh, 0)) < 0)
+		return perror("fd-recv: recvmsg"), 1;
+	name[n] = '\0';
+	c = CMSG_FIRSTHDR(&mh);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return fprintf(stderr, "fd-recv: no fd\n"), 1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	printf("%s\n", name);
+	snprintf(fi, sizeof(fi), "/proc/self/fdinfo/%d", fd);
+	if ((f = fopen(fi, "r")))
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "Pid:", 4))
+				printf("%s", line + 4 + strspn(line + 4, " \t"));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 
+	if (!strcmp(cmd, "fd-recv") && argc > 2)
+		return fd_recv(argv[2]);
 	if (!strcmp(cmd, "cap")) {            /* cap Eff|Prm|Inh|Bnd|Amb */
 		char key[16];
 
