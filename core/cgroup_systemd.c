@@ -86,33 +86,17 @@ int cgsd_parse(const char *cgroups_path, const char *id, bool root,
 
 int cgsd_bitmask(const char *list, uint8_t *out, size_t size)
 {
-	const char *p = list;
-	unsigned long a, b;
-	char *e;
+	unsigned long w[64];
+	size_t i;
 	int n = 0;
 
-	memset(out, 0, size);
-	while (*p) {
-		if (!isdigit((unsigned char)*p))
-			goto bad;
-		a = b = strtoul(p, &e, 10);
-		if (*e == '-') {
-			p = e + 1;
-			if (!isdigit((unsigned char)*p))
-				goto bad;
-			b = strtoul(p, &e, 10);
-		}
-		if (b < a || b / 8 >= size || (*e && *e != ','))
-			goto bad;
-		for (; a <= b; a++)
-			out[a / 8] |= 1u << (a % 8);
-		if ((int)(b / 8) >= n)
-			n = (int)(b / 8) + 1;
-		p = *e ? e + 1 : e;
-	}
+	if (size > sizeof(w) || parse_bitlist(list, w, size * 8) < 0)
+		return fail(0, "cpu list '%s': expected N, N-M, ... (below %zu)", list,
+			    size * 8);
+	for (i = 0; i < size; i++)
+		if ((out[i] = (uint8_t)(w[i / sizeof(*w)] >> (i % sizeof(*w) * 8))))
+			n = (int)i + 1;
 	return n;
-bad:
-	return fail(0, "cpu list '%s': expected N, N-M, ... (below %zu)", list, size * 8);
 }
 
 /* ---- GVariant text, the subset annotations need ---- */

@@ -29,8 +29,9 @@ int cgsd_expand_slice(const char *slice, char *out, size_t size);
  * expanded slice. 0, or -1 with fail() naming linux.cgroupsPath. */
 int cgsd_parse(const char *cgroups_path, const char *id, bool root,
 	       char *unit, size_t usize, char *path, size_t psize);
-/* A cpuset list "0-3,8" as systemd's AllowedCPUs bytes (bit N%8 of byte
- * N/8 is cpu N) into OUT; the number of bytes, or -1 (fail()s). */
+/* A cpuset list "0-3,8" (parse_bitlist) as systemd's AllowedCPUs bytes
+ * (bit N%8 of byte N/8 is cpu N) into OUT, at most 512 bytes; the number
+ * of bytes up to the last one set, or -1 (fail()s). */
 int cgsd_bitmask(const char *list, uint8_t *out, size_t size);
 /* The annotation org.systemd.property.NAME=TEXT as one (sv) of an a(sv) on
  * M. TEXT is GVariant text, this subset: true/false (b), 'str' or "str"

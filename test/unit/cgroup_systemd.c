@@ -111,7 +111,8 @@ static void test_bitmask(void)
 		{ "0-2,8", 2, { 0x07, 0x01 } }, { "7-9,23", 3, { 0x80, 0x03, 0x80 } },
 		{ "", 0, { 0 } },
 	};
-	static const char *const bad[] = { "a", "1-", "3-1", "1,,2", "-1", "1 2", "24", "0-24" };
+	static const char *const bad[] = { "a", "1-", "3-1", "1,,2", "-1", "1 2", "24", "0-24",
+					   "1;2" };
 	uint8_t b[3];
 	size_t i;
 
