@@ -288,4 +288,50 @@ driver_sd_timeout() {
 	systemctl reset-failed ocibox-slow.service 2>/dev/null
 }
 
-DRIVER_TESTS="driver_sd_lifecycle driver_sd_devices driver_sd_slices driver_sd_annotations driver_sd_failures driver_sd_timeout"
+# podman with its default configuration (cgroup manager systemd, so it
+# passes --systemd-cgroup and machine.slice:libpod:ID) and ocibox as its
+# runtime; --network none, storage on the guest's tmpfs /var/lib/containers,
+# an image imported from the busybox rootfs (no registry in the guest).
+driver_sd_podman() {
+	command -v podman >/dev/null && command -v conmon >/dev/null ||
+		{ skip "podman" "podman and conmon are not installed on the host"; return; }
+	bundle
+	P="podman --runtime $OCIBOX" I=localhost/ocibox-sd:latest
+	tar -C "$B/rootfs" -cf "$T/rootfs.tar" . &&
+		podman import --quiet "$T/rootfs.tar" $I >/dev/null 2>"$T/import.err" ||
+		{ fail "podman: import the busybox rootfs" "$(head -c 300 $T/import.err)"; return; }
+	testing "podman: its cgroup manager is systemd (the default here)" \
+		"podman info --format '{{.Host.CgroupManager}}'" systemd
+	testing "podman run --rm: the output" "$P run --rm --network none $I echo hi" hi
+	testing_rc "podman run --rm: the exit status" 3 "$P run --rm --network none $I sh -c 'exit 3'"
+	if ! cid=$($P run -d --name sdp --network none --memory 64m --pids-limit 20 $I sleep 600 2>"$T/p.err"); then
+		fail "podman run -d with limits" "$(head -c 300 $T/p.err)"; return
+	fi
+	u=libpod-$cid.scope
+	testing "podman: the container is the unit $u, active" "systemctl is-active $u" active
+	testing "podman: ocibox made it (its state.json names the unit)" \
+		"find /run -path '*/$cid/state.json' -exec jq -r .ocibox_systemd_unit {} + 2>/dev/null" "$u"
+	testing "podman: in machine.slice" "sd_prop $u Slice" machine.slice
+	testing "podman: Delegate=yes" "sd_prop $u Delegate" yes
+	testing "podman: MemoryMax=64M" "sd_prop $u MemoryMax" 67108864
+	testing "podman: TasksMax=20" "sd_prop $u TasksMax" 20
+	if [ "$CG_LAYOUT" = unified ]; then
+		testing "podman: the container sees its memory and pids limits" \
+			"$P exec sdp cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max" "67108864
+20"
+	else
+		testing "podman: the container sees its memory and pids limits" \
+			"$P exec sdp cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max" "67108864
+20"
+	fi
+	testing "podman exec" "$P exec sdp echo ok" ok
+	testing_rc "podman stop" 0 "$P stop -t 1 sdp"
+	testing_rc "podman rm" 0 "$P rm sdp"
+	gone "$u" "/machine.slice/$u" "podman rm"
+	$P rm -af >/dev/null 2>&1
+	podman rmi -af >/dev/null 2>&1
+	testing "podman: no libpod unit left" \
+		"systemctl list-units --all --plain --no-legend 'libpod-*' | wc -l" 0
+}
+
+DRIVER_TESTS="driver_sd_lifecycle driver_sd_devices driver_sd_slices driver_sd_annotations driver_sd_failures driver_sd_timeout driver_sd_podman"
