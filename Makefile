@@ -100,7 +100,7 @@ TEST_BINS := $(UNIT_BIN)
 endif
 
 test: $(B)/.deps-test $(NAME) $(TEST_BINS) $(B)/test/probe
-	@sh test/run.sh
+	@SAN=$(SAN) sh test/run.sh
 
 check: test
 	@if readelf -d $(NAME) | grep -q NEEDED; then \

@@ -1,10 +1,28 @@
-# lib.sh: the CLI test harness, sourced by test/cli/*.sh.
-#   testing "description" "shell command" "expected stdout"   (busybox/toybox style)
-#   testing_rc "description" EXPECTED_RC "shell command"        (exit status only)
+# lib.sh: the CLI test harness, sourced by test/cli/*.sh (and test/engines).
+#
+#   testing "description" "shell command" "expected stdout" [STATUS]
+#       passes when the command's stdout is exactly the expected text AND it
+#       exits with STATUS (default 0): a command that never ran cannot pass
+#       a test that expects empty output. A command meant to fail says how:
+#         testing "bad id" "$O state ../x 2>&1" 'ocibox: state: ...' 1
+#   testing_rc "description" STATUS "shell command"
+#       the exit status only (stdout and stderr shown when it differs)
 #   pass/fail/skip "description" [reason]
+#   count PATTERN [FILE...]     grep -c whose status is 0 for no match too,
+#       so that `count X FILE` -> "0" passes; unreadable input still fails
+#   wait_for SECONDS CMD [ARG...]
+#       run CMD every 0.05 s until it succeeds; status 1 after SECONDS.
+#       Tests wait for the state they need instead of sleeping a guess:
+#         wait_for 5 test -S "$T/sock"
+#         wait_for 5 eval '[ "$(status c1)" = stopped ]'
+#
 # Commands run with eval in a subshell, so this file's functions work there.
+# Status comes from the last command: a pipeline's from its last stage, so
+# end with the stage whose failure matters, or join with && to keep each.
 # Each test file gets a private temp dir $T, a private state root $ROOT, and
 # cleanup at exit of every container, mount and cgroup created under them.
+# Tests look only at what they made: processes by the pid they recorded or
+# by our own $ROOT (ours_left), never by a name shared with the machine.
 set -u
 : "${OCIBOX:?run through test/run.sh}"
 TESTNAME=${0##*/}; TESTNAME=${TESTNAME%.sh}
@@ -16,10 +34,11 @@ pass() { echo "PASS: $TESTNAME: $1"; }
 fail() { echo "FAIL: $TESTNAME: $1${2:+ ($2)}"; }
 skip() { echo "SKIP: $TESTNAME: $1: $2"; }
 
-testing() { # desc cmd expected
+testing() { # desc cmd expected [status]
 	got=$(eval "$2" 2>"$T/stderr"); rc=$?
-	if [ "$got" = "$3" ]; then pass "$1"; else
-		fail "$1" "rc=$rc"
+	if [ "$got" = "$3" ] && [ "$rc" = "${4:-0}" ]; then pass "$1"; else
+		if [ "$rc" = "${4:-0}" ]; then fail "$1" "output differs"
+		else fail "$1" "expected status ${4:-0}, got $rc"; fi
 		printf '    expected: %s\n    got:      %s\n    stderr:   %s\n' \
 			"$3" "$got" "$(head -c 600 "$T/stderr")"
 	fi
@@ -32,17 +51,45 @@ testing_rc() { # desc expected-rc cmd
 			"$(head -c 600 "$T/stderr")"
 	fi
 }
+count() { # PATTERN [FILE...]: grep -c; 0 matches is success, grep's errors (2) are not
+	grep -c -- "$@"
+	[ $? -le 1 ]
+}
+wait_for() { # SECONDS CMD [ARG...]
+	_w=$(($1 * 20)); shift
+	until "$@"; do
+		[ "$_w" -gt 0 ] || return 1
+		_w=$((_w - 1))
+		sleep 0.05
+	done
+}
 # contains FILE STRING: grep -F, quietly
 contains() { grep -qF -- "$2" "$1"; }
 
 is_root() { [ "$(id -u)" = 0 ]; }
 # alive PID: the process exists and is not a zombie (this machine's init
-# reaps orphans only about once a second)
-alive() { [ -r "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^[ZX]'; }
+# reaps orphans only about once a second); an empty or non-numeric PID (a
+# pid file never written) is not alive
+alive() {
+	case $1 in ''|*[!0-9]*) return 1 ;; esac
+	[ -r "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^[ZX]'
+}
+# states: the containers whose state is under $ROOT (none before the first
+# create made $ROOT; dot entries such as the seccomp cache are no state)
+states() { [ ! -e "$ROOT" ] || ls "$ROOT"; }
 # status ID: the container's status
 status() { $O state "$1" 2>/dev/null | jq -r .status; }
-# ours_left: processes still running our binary with our root
-ours_left() { pgrep -f "^$OCIBOX --root $ROOT" | wc -l; }
+# ours_left: runtime processes still running with our own root (every
+# command here starts "$OCIBOX --root $ROOT"; $ROOT is private to this test
+# file, so other tests' and engineers' containers are never counted). The
+# paths are matched literally, not as regular expressions.
+# pgrep's own errors (status > 1) fail rather than read as "0".
+ours_left() {
+	_p=$(pgrep -f "^$(printf '%s --root %s' "$OCIBOX" "$ROOT" |
+		sed 's/[][\\.*^$+?(){}|]/\\&/g')( |\$)")
+	[ $? -le 1 ] || return
+	echo $_p | wc -w
+}
 
 # mkrootfs DIR: a busybox rootfs with /probe
 mkrootfs() {

@@ -20,12 +20,22 @@ run() { # run NAME CMD...: its PASS/FAIL/SKIP lines; a crash or a silent failure
 	fi
 }
 
+# unit tests: one program per test/unit/*.c (a stale binary whose source is
+# gone never runs; one that was not built is a FAIL, not a silent pass); the
+# sanitizer flavour unless SAN=0 (make test passes its SAN)
+unit() { # unit NAME BINARY [CMD-PREFIX...]
+	name=$1 bin=$2; shift 2
+	if [ -x "$bin" ]; then run "$name" "$@" "$bin"
+	else echo "FAIL: $name: $bin not built" | tee -a "$log"; fi
+}
 if [ -z "$pat" ]; then
-	for t in "$B"/test/unit/*; do
-		[ -x "$t" ] && run "unit/${t##*/}" "$t"
+	for s in "$top"/test/unit/*.c; do
+		n=${s##*/}; n=${n%.c}
+		unit "unit/$n" "$B/test/unit/$n"
 	done
-	for t in "$B"/san/test/unit/*; do
-		[ -x "$t" ] && run "san/${t##*/}" env ASAN_OPTIONS=detect_leaks=1 "$t"
+	[ "${SAN:-1}" = 0 ] || for s in "$top"/test/unit/*.c; do
+		n=${s##*/}; n=${n%.c}
+		unit "san/$n" "$B/san/test/unit/$n" env ASAN_OPTIONS=detect_leaks=1
 	done
 fi
 for t in "$top"/test/cli/*.sh; do

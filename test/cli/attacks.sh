@@ -14,12 +14,7 @@ helper_stop() { # PID
 	HELPERS=$(echo $HELPERS | tr ' ' '\n' | grep -vx "$1" | tr '\n' ' ')
 }
 trap 'for p in $HELPERS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; cleanup' EXIT
-hostmounts() { grep -c " $T" /proc/self/mountinfo; }
-# wait_for FILE: until it exists (at most 5 s)
-wait_for() {
-	i=0
-	while [ ! -e "$1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-}
+hostmounts() { count " $T" /proc/self/mountinfo; }
 # create_out ID: create ID from $B, its output and status; to a file first,
 # so that a create wrongly succeeding (its init keeps stdout) cannot hang us
 create_out() {
@@ -93,7 +88,7 @@ while time.monotonic() < end:
 		libc.renameat2(-100, a, -100, b, 2)   # AT_FDCWD, RENAME_EXCHANGE
 ' "$V/sub" "$V/alt" "$T/swap.ready" &
 SWAP=$!; HELPERS="$HELPERS $SWAP"
-wait_for "$T/swap.ready"
+wait_for 5 test -e "$T/swap.ready"
 cfg_args ".mounts += [{destination: \"/vol\", type: \"bind\", source: \"$V\", options: [\"bind\"]},
 	{destination: \"/vol/sub\", type: \"bind\", source: \"$R\", options: [\"bind\", \"ro\"]}]" /bin/sleep 100
 # mounts_wrong MOUNTINFO ID: what is wrong there (R's mounts ro, V's once rw)
@@ -183,7 +178,7 @@ while time.monotonic() < end:
 			os.replace(tmp, y)
 ' "$C" "$B/rootfs/dev/x" "$T/race.ready" &
 RACE=$!; HELPERS="$HELPERS $RACE"
-wait_for "$T/race.ready"
+wait_for 5 test -e "$T/race.ready"
 i=0
 while [ $i -lt 30 ]; do
 	i=$((i + 1))
@@ -207,7 +202,7 @@ ln -sf /etc/hostname "$B/rootfs/dev/console"
 echo image-hostname > "$B/rootfs/etc/hostname"
 $PROBE pty-recv "$T/con.sock" > "$T/con.out" 2>&1 &
 RECV=$!; HELPERS="$HELPERS $RECV"
-wait_for "$T/con.sock"
+wait_for 5 test -e "$T/con.sock"
 cfg_args 'del(.mounts[] | select(.destination == "/dev")) | .process.terminal = true' /bin/true
 testing "/dev/console a symlink (no /dev tmpfs), terminal: create refuses" \
 	"$O create --bundle $B --console-socket $T/con.sock con </dev/null >$T/create.out 2>&1; echo rc=\$?; cat $T/create.out" \
@@ -304,5 +299,5 @@ chmod 0700 "$T"
 fi
 
 testing "no host mount changed" "hostmounts" "$MOUNTS0"
-testing "no state left" "ls $ROOT" ""
+testing "no state left" "states" ""
 testing "no process of ours left" "ours_left" "0"

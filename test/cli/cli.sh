@@ -13,7 +13,7 @@ testing "argv[0] selects the applet" \
 	'ocibox: state: container "nope" does not exist
 rc=1'
 testing "global options after the applet" \
-	"$OCIBOX state --root=$ROOT nope 2>&1" 'ocibox: state: container "nope" does not exist'
+	"$OCIBOX state --root=$ROOT nope 2>&1" 'ocibox: state: container "nope" does not exist' 1
 testing "--log-format json writes runc-style lines" \
 	"$OCIBOX --log $T/log.json --log-format json state nope 2>/dev/null; jq -r '.level + \" \" + .msg' $T/log.json" \
 	'error container "nope" does not exist'
@@ -28,7 +28,8 @@ testing "list json on an empty root" "$O list -f json" "[]"
 mkdir -p "$T/b"
 testing_rc "spec writes config.json" 0 "$OCIBOX spec --bundle $T/b"
 testing "spec output is JSON with ociVersion 1.2.0" "jq -r .ociVersion $T/b/config.json" "1.2.0"
-testing_rc "spec refuses to overwrite" 1 "$OCIBOX spec --bundle $T/b"
+testing "spec refuses to overwrite" "$OCIBOX spec --bundle $T/b 2>&1" \
+	"ocibox: spec: '$T/b/config.json' exists: remove it first" 1
 mkdir -p "$T/rl"
 testing "spec --rootless adds a user namespace" \
 	"$OCIBOX spec --rootless --bundle $T/rl && jq -r '[.linux.namespaces[].type] | index(\"user\") != null' $T/rl/config.json" "true"
@@ -42,7 +43,9 @@ mkbundle "$T/ok" /bin/true
 testing "check: a good bundle says ok" "$OCIBOX check --bundle $T/ok" "ok"
 mkbundle "$T/bad" /bin/true
 jqset "$T/bad" '.process.args = ["nope"] | .linux.namespaces += [{"type":"pids"}] | .root.path = "missing"'
-testing_rc "check: a bad bundle exits 1" 1 "$OCIBOX check --bundle $T/bad"
+testing "check: a bad bundle exits 1, saying why" \
+	"$OCIBOX check --bundle $T/bad > $T/bad.out; echo rc=\$?; cut -d: -f1 $T/bad.out" "rc=1
+config.json"
 testing "check: names the bad namespace with its path" \
 	"$OCIBOX check --bundle $T/bad | grep -c 'linux.namespaces\[[0-9]*\].type'" "1"
 printf '{"ociVersion": "1.2.0",,}' > "$T/bad/config.json"

@@ -44,7 +44,7 @@ printf '{"args":["/bin/sh","-c","echo \\"$A\\" $(id -u)"],"env":["A=fromfile"],"
 testing "exec --process FILE" "$O exec --process $T/proc.json x1" "fromfile 1000"
 printf '{"args":[],"cwd":"/"}' > $T/bad.json
 testing "exec --process with a bad file names the path" \
-	"$O exec --process $T/bad.json x1 2>&1" "ocibox: exec: $T/bad.json: args: must be a non-empty array of strings"
+	"$O exec --process $T/bad.json x1 2>&1" "ocibox: exec: $T/bad.json: args: must be a non-empty array of strings" 1
 testing_rc "exec: a command and --process exclude each other" 2 \
 	"$O exec --process $T/proc.json x1 /bin/true"
 testing "exec -t without a console socket in the foreground relays a pty" \
@@ -65,7 +65,7 @@ else
 fi
 testing "exec --cgroup refuses a path leaving the container's cgroup" \
 	"$O exec --cgroup ../x x1 /bin/true 2>&1" \
-	"ocibox: exec: --cgroup \"../x\": expected [CONTROLLER[,...]:]PATH below the container's cgroup"
+	"ocibox: exec: --cgroup \"../x\": expected [CONTROLLER[,...]:]PATH below the container's cgroup" 1
 
 # the init of a created container is still the runtime: its fds (host
 # files: the --log file, exec.fifo) must be out of reach of the container
@@ -75,16 +75,16 @@ $O --log $T/host.log create --bundle $B cr1
 testing "a created init's fds cannot be opened from the container" \
 	"$O exec cr1 /bin/sh -c 'n=0; for f in /proc/1/fd/*; do readlink \$f >/dev/null 2>&1 && n=\$((n+1)); cat \$f >/dev/null 2>&1 </dev/null && n=\$((n+1)); done; echo \$n'" "0"
 testing "the created init holds neither the log file nor the state dir" \
-	"ls -l /proc/\$($O state cr1 | jq .pid)/fd | grep -c 'host.log\|/cr1\$'" "0"
-testing "the host log file was not written from inside" "grep -c X $T/host.log" "0"
+	"ls -l /proc/\$($O state cr1 | jq .pid)/fd > $T/cr1.fds && count 'host.log\|/cr1\$' $T/cr1.fds" "0"
+testing "the host log file was not written from inside" "count X $T/host.log" "0"
 $O delete -f cr1
 
 # stopped containers
 $O kill x1 KILL
-for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(status x1)" = stopped ] && break; sleep 0.1; done
+wait_for 5 eval '[ "$(status x1)" = stopped ]'
 testing "exec into a stopped container: container not running" \
-	"$O exec x1 /bin/true 2>&1" "ocibox: exec: container not running"
+	"$O exec x1 /bin/true 2>&1" "ocibox: exec: container not running" 1
 testing "exec into a missing container" \
-	"$O exec nope /bin/true 2>&1" 'ocibox: exec: container "nope" does not exist'
+	"$O exec nope /bin/true 2>&1" 'ocibox: exec: container "nope" does not exist' 1
 $O delete -f x1
 testing "no process of ours left" "ours_left" "0"

@@ -4,6 +4,8 @@
 if ! is_root; then skip "process" "needs root"; exit 0; fi
 
 base_bundle
+# the host's value, before any container could have changed it
+HOST_FWD=$(cat /proc/sys/net/ipv4/ip_forward)
 
 # r FILTER ARGS... (test/lib.sh): run ARGS with the default config edited
 # by FILTER; $RUNOPTS go to run.
@@ -58,7 +60,7 @@ if [ "$hard" != unlimited ]; then
 		"$T/base.json" > "$B/config.json"
 	testing "rlimit above the host's hard limit: error names the limit" \
 		"$O create --bundle $B rl 2>&1 | grep -c 'config.json: process.rlimits\[0\]: RLIMIT_NOFILE hard limit $big is above the runtime.s $hard and raising it needs CAP_SYS_RESOURCE'" "1"
-	testing "rlimit error: no state left" "ls $ROOT" ""
+	testing "rlimit error: no state left" "states" ""
 	testing "rlimit error: no process left" "ours_left" "0"
 else
 	skip "rlimit above the host's hard limit" "the host's hard limit is unlimited"
@@ -72,7 +74,7 @@ testing "missing cwd is created, as runc does (even with a read-only root)" \
 	"r '.process.cwd = \"/new/dir\"' /probe cwd 2>&1" "/new/dir"
 testing "cwd that is a file: clear error" \
 	"r '.process.cwd = \"/probe\"' /probe cwd 2>&1 | grep -c 'process.cwd'" "1"
-testing "failed cwd: no state left" "ls $ROOT" ""
+testing "failed cwd: no state left" "states" ""
 testing "env is exactly process.env" \
 	"r '.process.env = [\"A=1\", \"B=two words\"]' /bin/env" "A=1
 B=two words"
@@ -110,13 +112,12 @@ else
 fi
 testing "sysctl in a new network namespace" \
 	"r '.linux.sysctl = {\"net.ipv4.ip_forward\": \"1\"}' /bin/cat /proc/sys/net/ipv4/ip_forward" "1"
-testing "sysctl did not touch the host" "cat /proc/sys/net/ipv4/ip_forward" \
-	"$(cat /proc/sys/net/ipv4/ip_forward)"
+testing "sysctl did not touch the host" "cat /proc/sys/net/ipv4/ip_forward" "$HOST_FWD"
 
 # keyring
 testing "a new session keyring named after the container" "r . /probe keyring" "_ses.process"
 testing "--no-new-keyring keeps the caller's" \
 	"RUNOPTS=--no-new-keyring; r . /probe keyring" "$($PROBE keyring)"
 
-testing "no state left" "ls $ROOT" ""
+testing "no state left" "states" ""
 testing "no process of ours left" "ours_left" "0"

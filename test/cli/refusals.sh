@@ -97,7 +97,7 @@ testing "no mount namespace: the container shares the runtime's" \
 	"[ \"\$(readlink /proc/$pid/ns/mnt)\" = \"\$(readlink /proc/self/ns/mnt)\" ] && echo same" "same"
 testing "no mount namespace: its root is the rootfs (chroot)" \
 	"readlink /proc/$pid/root" "$B/rootfs"
-testing "no mount namespace: no host mount appeared" "grep -c ' $B' /proc/self/mountinfo" "0"
+testing "no mount namespace: no host mount appeared" "count ' $B' /proc/self/mountinfo" "0"
 testing "no mount namespace: the host's / propagation is unchanged" \
 	"own_root | cmp -s - $T/root.before && echo same" "same"
 $O delete --force nomnt

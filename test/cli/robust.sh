@@ -5,14 +5,6 @@
 if ! is_root; then skip "robust" "needs root"; exit 0; fi
 
 base_bundle
-# wait_for SECONDS CMD...: poll CMD until it succeeds, at most SECONDS
-wait_for() {
-	n=$(($1 * 20)); shift
-	while ! "$@" 2>/dev/null; do
-		n=$((n - 1)); [ $n -gt 0 ] || return 1
-		sleep 0.05
-	done
-}
 leftovers() { find "$ROOT" -mindepth 1 -maxdepth 1 ! -name .seccomp 2>/dev/null | wc -l; }
 
 # ---- readers never wait for a writer ----
@@ -109,7 +101,7 @@ while [ $i -lt 20 ]; do
 	i=$((i + 1))
 done
 testing "create racing delete: never \"does not exist\"" \
-	"grep -c 'does not exist' $T/race.err" "0"
+	"count 'does not exist' $T/race.err" "0"
 testing "create racing delete: nothing left" "leftovers" "0"
 
 # ---- delete touches only what is the container's ----

@@ -28,10 +28,10 @@ want_sc=""
 [ "$seccomp" = true ] || want_sc="
 config.json: linux.seccomp: seccomp not compiled in (built with SECCOMP=0)"
 testing "podman's config: only the vanished netns and bind sources (and seccomp if not built)" \
-	"$OCIBOX check --bundle $T/podman" "$want_podman$want_sc"
+	"$OCIBOX check --bundle $T/podman" "$want_podman$want_sc" 1
 testing "containerd's config: ok" "$OCIBOX check --bundle $T/containerd" "ok"
 testing "docker's config: only the vanished bind sources (and seccomp if not built)" \
-	"$OCIBOX check --bundle $T/docker" "$want_docker$want_sc"
+	"$OCIBOX check --bundle $T/docker" "$want_docker$want_sc" 1
 testing "an engine's config with a missing rootfs names it" \
 	"rm -rf $T/docker/rootfs; $OCIBOX check --bundle $T/docker | head -1" \
 	"config.json: root.path: '$T/docker/rootfs': no such file or directory"

@@ -4,14 +4,6 @@
 if ! is_root; then skip "spec13" "needs root"; exit 0; fi
 
 base_bundle
-# wait_for SECONDS CMD...: poll CMD until it succeeds, at most SECONDS
-wait_for() {
-	n=$(($1 * 20)); shift
-	while ! "$@" 2>/dev/null; do
-		n=$((n - 1)); [ $n -gt 0 ] || return 1
-		sleep 0.05
-	done
-}
 # receiver NAME: the engine's end of --pidfd-socket at $T/NAME.sock; what
 # it received goes to $T/NAME.out, its pid to $rp
 receiver() {
@@ -42,7 +34,7 @@ $(cat "$T/r1.pid" 2>/dev/null)"
 $O delete --force r1
 testing "a pidfd socket nobody listens on: a clear error" \
 	"$O create --bundle $B --pidfd-socket $T/nobody.sock c2 2>&1" \
-	"ocibox: create: connect to --pidfd-socket '$T/nobody.sock': no such file or directory"
+	"ocibox: create: connect to --pidfd-socket '$T/nobody.sock': no such file or directory" 1
 testing "a pidfd socket nobody listens on: nothing left" "ls -A $ROOT | grep -v '^\.seccomp$' | wc -l" "0"
 
 # linux.memoryPolicy (spec 1.3): set_mempolicy for the container process,
@@ -61,14 +53,14 @@ online=$(cat /sys/devices/system/node/online 2>/dev/null || echo 0)
 cfg_args '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "1000"}' /bin/true
 testing "memoryPolicy: a node that is not online: check names it" \
 	"$OCIBOX check --bundle $B" \
-	"config.json: linux.memoryPolicy.nodes: \"1000\" names a node that is not online (online: $online)"
+	"config.json: linux.memoryPolicy.nodes: \"1000\" names a node that is not online (online: $online)" 1
 testing "memoryPolicy: and create refuses it in the same words" \
 	"$O create --bundle $B mp2 2>&1" \
-	"ocibox: create: config.json: linux.memoryPolicy.nodes: \"1000\" names a node that is not online (online: $online)"
+	"ocibox: create: config.json: linux.memoryPolicy.nodes: \"1000\" names a node that is not online (online: $online)" 1
 cfg_args '.linux.memoryPolicy = {mode: "MPOL_DEFAULT", nodes: "0"}' /bin/true
 testing "memoryPolicy: MPOL_DEFAULT with nodes is refused" \
 	"$O create --bundle $B mp3 2>&1" \
-	"ocibox: create: config.json: linux.memoryPolicy.nodes: MPOL_DEFAULT takes no nodes"
+	"ocibox: create: config.json: linux.memoryPolicy.nodes: MPOL_DEFAULT takes no nodes" 1
 cfg_args '.linux.memoryPolicy = {mode: "MPOL_NOPE"}' /bin/true
 testing "memoryPolicy: an unknown mode names the field" \
 	"$O create --bundle $B mp4 2>&1 | grep -c 'linux.memoryPolicy.mode: unknown mode \"MPOL_NOPE\"'" "1"

@@ -8,26 +8,19 @@ B=$T/bundle
 mkbundle "$B"
 cp "$B/config.json" "$T/base.json"
 cfg() { jq "$1" "$T/base.json" > "$B/config.json"; }
-# wait_for FILE: until it exists (at most 5 s)
-wait_for() {
-	i=0
-	while [ ! -e "$1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-}
 # console ID: create ID with a console socket whose receiving end (probe
 # pty-recv, as an engine) writes the pty name and all output to $T/ID.out
 console() {
 	$PROBE pty-recv "$T/$1.sock" > "$T/$1.out" 2>&1 &
 	echo $! > "$T/$1.recv"
-	wait_for "$T/$1.sock"
+	wait_for 5 test -e "$T/$1.sock"
 	$O create --bundle "$B" --console-socket "$T/$1.sock" "$1"
 }
 # finish ID: start it, wait for the receiver to see EOF, print its output
 finish() {
-	$O start "$1" && wait "$(cat "$T/$1.recv")" 2>/dev/null
-	i=0
-	while kill -0 "$(cat "$T/$1.recv")" 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
+	_r=$(cat "$T/$1.recv")
+	$O start "$1" && wait "$_r" 2>/dev/null
+	wait_for 5 eval "! kill -0 $_r 2>/dev/null"
 	tr -d '\r' < "$T/$1.out"
 }
 
@@ -49,17 +42,17 @@ $O delete t1 >/dev/null 2>&1
 cfg '.process.terminal = true'
 testing "terminal without --console-socket: clear error" \
 	"$O create --bundle $B t2 2>&1" \
-	"ocibox: create: config.json: process.terminal is true: --console-socket is required"
-testing "terminal without --console-socket: no state left" "ls $ROOT" ""
+	"ocibox: create: config.json: process.terminal is true: --console-socket is required" 1
+testing "terminal without --console-socket: no state left" "states" ""
 cfg '.process.terminal = false'
 testing "--console-socket without terminal: clear error" \
 	"$O create --bundle $B --console-socket $T/none.sock t3 2>&1" \
-	"ocibox: create: --console-socket given but process.terminal is false"
+	"ocibox: create: --console-socket given but process.terminal is false" 1
 cfg '.process.terminal = true'
 testing "a console socket nobody listens on: clear error" \
 	"$O create --bundle $B --console-socket $T/none.sock t4 2>&1" \
-	"ocibox: create: connect to console socket '$T/none.sock': no such file or directory"
-testing "a console socket nobody listens on: no state left" "ls $ROOT" ""
+	"ocibox: create: connect to console socket '$T/none.sock': no such file or directory" 1
+testing "a console socket nobody listens on: no state left" "states" ""
 
 # run in the foreground with a terminal: script(1) gives us a tty. When its
 # stdin ends, script writes a NUL to its pty, which the container's pty
@@ -72,13 +65,13 @@ hello"
 testing_rc "run -t relays the exit status" 5 "script -qec '$O run --bundle $B t6' /dev/null >/dev/null"
 cfg '.process.terminal = true | .process.args = ["/bin/sh", "-c", "read l; echo got $l"]'
 testing "run -t relays input to the container" \
-	"(sleep 0.5; echo typed) | script -qec '$O run --bundle $B t7' /dev/null | unpty | tail -1" \
+	"(wait_for 10 eval '[ \"\$(status t7)\" = running ]'; echo typed) | script -qec '$O run --bundle $B t7' /dev/null | unpty | tail -1" \
 	"got typed"
 cfg '.process.terminal = true | .process.args = ["/bin/stty", "size"]'
 testing "run -t takes the caller's window size" \
 	"script -qec 'stty rows 12 cols 34; $O run --bundle $B t8' /dev/null | unpty" "12 34"
 cfg '.process.terminal = false | .process.args = ["/bin/sh", "-c", "tty"]'
-testing "without a terminal there is no tty" "$O run --bundle $B t9 </dev/null" "not a tty"
+testing "without a terminal there is no tty" "$O run --bundle $B t9 </dev/null" "not a tty" 1
 
-testing "no state left" "ls $ROOT" ""
+testing "no state left" "states" ""
 testing "no process of ours left" "ours_left" "0"

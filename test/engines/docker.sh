@@ -86,7 +86,7 @@ testing "run: limits" \
 50"
 testing "default seccomp profile: swapoff blocked (EPERM)" \
 	"DK run --rm $R --cap-add SYS_ADMIN $I /bin/busybox swapoff /nonexist 2>&1" \
-	"swapoff: /nonexist: Operation not permitted"
+	"swapoff: /nonexist: Operation not permitted" 1
 
 # a user-defined bridge: dockerd's libnetwork-setkey prestart hook runs
 if DK network create --subnet 10.231.7.0/24 $NET >/dev/null 2>"$T/net.err"; then

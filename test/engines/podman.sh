@@ -145,10 +145,10 @@ testing "--privileged: SYS_MODULE SYS_RAWIO SYS_ADMIN NET_ADMIN, host devices" \
 devs"
 testing "default seccomp profile: busybox works, swapoff is blocked (EPERM)" \
 	"P run --rm --cap-add SYS_ADMIN $I /bin/busybox swapoff /nonexist 2>&1" \
-	"swapoff: /nonexist: Operation not permitted"
+	"swapoff: /nonexist: Operation not permitted" 1
 testing "seccomp=unconfined: swapoff reaches the kernel (ENOENT)" \
 	"P run --rm --cap-add SYS_ADMIN --security-opt seccomp=unconfined $I /bin/busybox swapoff /nonexist 2>&1" \
-	"swapoff: /nonexist: No such file or directory"
+	"swapoff: /nonexist: No such file or directory" 1
 
 # ---- volumes, tmpfs, uidmap, init
 echo hostfile > "$T/vol/f"

@@ -98,7 +98,7 @@ driver_sd_lifecycle() {
 	else
 		testing "the kernel has the cpu quota" "cg_file $cg cpu cpu.cfs_quota_us" 50000
 		testing "v1: the init is in the scope's path in every hierarchy (freezer, cpuset: ocibox's)" \
-			"grep -vc ':$cg\$' /proc/$pid/cgroup" 0
+			"grep -v ':$cg\$' /proc/$pid/cgroup | wc -l" 0
 	fi
 	testing_rc "start" 0 "$O start $id"
 	testing "status running" "status $id" running
@@ -310,7 +310,7 @@ driver_sd_podman() {
 	u=libpod-$cid.scope
 	testing "podman: the container is the unit $u, active" "systemctl is-active $u" active
 	testing "podman: ocibox made it (its state.json names the unit)" \
-		"find /run -path '*/$cid/state.json' -exec jq -r .ocibox_systemd_unit {} + 2>/dev/null" "$u"
+		"jq -r .ocibox_systemd_unit \$(find /run -path '*/$cid/state.json' 2>/dev/null)" "$u"
 	testing "podman: in machine.slice" "sd_prop $u Slice" machine.slice
 	testing "podman: Delegate=yes" "sd_prop $u Delegate" yes
 	testing "podman: MemoryMax=64M" "sd_prop $u MemoryMax" 67108864

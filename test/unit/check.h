@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* check: the unit-test harness. Each CHECK prints "PASS: MODULE: what" or
- * "FAIL: MODULE: what (file:line)"; test/run.sh counts the lines. */
+ * "FAIL: MODULE: what (file:line)"; test/run.sh counts the lines.
+ * check_path("test/data/...") names a file of the repository: below $TOP
+ * (test/run.sh exports it), else below the current directory (make and
+ * test/run.sh run from the top). Nothing outside the repository is read. */
 #ifndef OCIBOX_CHECK_H
 #define OCIBOX_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static int check_failed;
 static const char *check_module = "unit";
@@ -24,5 +28,15 @@ static const char *check_module = "unit";
 } while (0)
 #define CHECK(expr) CHECK_NAMED(expr, "%s", #expr)
 #define CHECK_DONE() (fflush(stdout), check_failed ? 1 : 0)
+
+/* REL inside the repository, in a static buffer (the next call reuses it). */
+static inline const char *check_path(const char *rel)
+{
+	static char buf[4096];
+	const char *top = getenv("TOP");
+
+	snprintf(buf, sizeof(buf), "%s/%s", top && *top ? top : ".", rel);
+	return buf;
+}
 
 #endif
