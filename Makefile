@@ -1,5 +1,7 @@
-# ocibox: one non-recursive Makefile. `make`, `make test`, `make demo`,
-# `make bench`, `make check`, `make size`, `make install`, `make clean`.
+# ocibox: one non-recursive Makefile (goals that set up first hand the build
+# to a sub-make of this same file). `make`, `make deps`, `make test`,
+# `make demo`, `make bench`, `make check`, `make size`, `make install`,
+# `make clean`.
 include config.mk
 -include config.local.mk
 
@@ -24,25 +26,39 @@ endif
 SANFLAGS   := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=all
 LIBS       :=
+SC_FETCH   :=
 
-# the default goal, before any fragment can define a target
-all: $(NAME)
+# What comes from outside is set up by goals, never by an object's rule:
+# `make deps` installs the Debian packages (deps.sh, as root) and fetches
+# libseccomp's source (third_party/fetch-libseccomp.sh, SECCOMP=1); the test
+# goals and demo do the same first. $(call setup,DEPS-GROUPS,TARGETS): that,
+# then TARGETS in a sub-make, so that no compile starts before it is done.
+define setup
+@sh third_party/deps.sh $(1)
+$(SC_FETCH)
++@$(MAKE) --no-print-directory $(2)
+endef
 
-# Fragments owned by their modules: libseccomp's static build (SECCOMP=1)
-# and the pure cgroup v2 VM test tier.
+# The default goal, before any fragment can define a target: only checks
+# for the packages (installing is `make deps`'s), fetches a missing
+# libseccomp source, builds.
+all:
+	$(call setup,-n build,$(NAME))
+
+# Fragments owned by their modules: libseccomp's static build (SECCOMP=1),
+# the pure cgroup v2 VM test tier and the engine tier.
 -include third_party/libseccomp.mk
 -include test/vm/vm.mk
 -include test/systemd/systemd.mk
 -include test/engines/engines.mk
 
-# Debian packages the build needs (installed when run as root).
-$(B)/.deps-build: third_party/deps.sh
+deps:
 	@sh third_party/deps.sh build
-	@mkdir -p $(B) && touch $@
+	$(SC_FETCH)
 
 # musl-gcc has no kernel headers: borrow linux-libc-dev's, and only those
 # (never glibc's), through a build-local include directory.
-$(KINC)/.stamp: | $(B)/.deps-build
+$(KINC)/.stamp:
 	@mkdir -p $(KINC)
 	ln -sfn /usr/include/linux $(KINC)/linux
 	ln -sfn /usr/include/asm-generic $(KINC)/asm-generic
@@ -85,13 +101,14 @@ $(B)/test/bench: test/bench/bench.c | $(KINC)/.stamp
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
-bench: $(B)/.deps-test $(NAME) $(B)/test/bench
-	@sh third_party/deps.sh bench
-	@sh test/bench/run.sh $(BENCH_N)
+# the kernel's floor: the benchmark container's kernel work and nothing else
+$(B)/test/floor: test/bench/floor.c | $(KINC)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
-$(B)/.deps-test: third_party/deps.sh
-	@sh third_party/deps.sh build test
-	@mkdir -p $(B) && touch $@
+bench:
+	$(call setup,build test bench,$(NAME) $(B)/test/bench $(B)/test/floor)
+	@sh test/bench/run.sh $(BENCH_N)
 
 ifeq ($(SAN),1)
 TEST_BINS := $(UNIT_BIN) $(SAN_BIN)
@@ -99,7 +116,8 @@ else
 TEST_BINS := $(UNIT_BIN)
 endif
 
-test: $(B)/.deps-test $(NAME) $(TEST_BINS) $(B)/test/probe
+test:
+	$(call setup,build test,$(NAME) $(TEST_BINS) $(B)/test/probe)
 	@SAN=$(SAN) sh test/run.sh
 
 check: test
@@ -112,7 +130,8 @@ size: $(NAME)
 	@$(CC) $(CFLAGS) $(filter-out -s,$(LDFLAGS)) -o $(B)/unstripped $(OBJ) $(LIBS)
 	@nm --size-sort -S $(B)/unstripped | tail -20
 
-demo: $(B)/.deps-test $(NAME)
+demo:
+	$(call setup,build test,$(NAME))
 	@sh test/demo.sh
 
 install: $(NAME)
@@ -124,7 +143,7 @@ install: $(NAME)
 clean:
 	rm -rf $(B) $(NAME)
 
-.PHONY: all test check size demo bench install clean
+.PHONY: all deps test check size demo bench install clean
 # keep the objects pattern chains build (the sanitizer flavour's): make
 # would delete them as intermediates and rebuild them on every run
 .SECONDARY:

@@ -22,6 +22,8 @@ static void append_errno(char *buf, size_t size, int no)
 	size_t n = strlen(buf);
 	char *p;
 
+	if (n + 2 >= size)   /* no room: the message stays as it is */
+		return;
 	snprintf(buf + n, size - n, ": %s", strerror(no));
 	for (p = buf + n + 2; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')

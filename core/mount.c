@@ -44,6 +44,8 @@ int mount_resolve_walk(int rootfd, const char *path, int flags)
 
 	if (fstat(rootfd, &root_st) < 0)
 		return fail(errno, "stat rootfs");
+	if (!*path)   /* as openat2: no empty path */
+		return fail(ENOENT, "resolve ''");
 	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
 		return fail(ENAMETOOLONG, "resolve '%s'", path);
 	cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -52,11 +54,20 @@ int mount_resolve_walk(int rootfd, const char *path, int flags)
 	p = buf;
 	for (;;) {
 		size_t len;
+		bool slash = false;
 
-		while (*p == '/')
+		while (*p == '/') {
 			p++;
-		if (!*p)
+			slash = true;
+		}
+		if (!*p) {
+			/* "file/" names a directory that is not there */
+			if (slash && fstat(cur, &st) == 0 && !S_ISDIR(st.st_mode)) {
+				close(cur);
+				return fail(ENOTDIR, "resolve '%s'", path);
+			}
 			break;
+		}
 		len = strcspn(p, "/");
 		if (len > NAME_MAX) {
 			close(cur);
@@ -65,6 +76,12 @@ int mount_resolve_walk(int rootfd, const char *path, int flags)
 		memcpy(name, p, len);
 		name[len] = '\0';
 		p += len;
+		/* a component followed by more ('/', '.') must be a directory
+		 * (as the kernel: "file/" and "file/." are ENOTDIR) */
+		if (fstat(cur, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			close(cur);
+			return fail(ENOTDIR, "resolve '%s'", path);
+		}
 		if (str_eq(name, "."))
 			continue;
 		if (str_eq(name, "..")) {
@@ -90,14 +107,14 @@ int mount_resolve_walk(int rootfd, const char *path, int flags)
 					    path);
 			}
 			link[n] = '\0';
-			if (strlen(link) + strlen(p) + 2 > sizeof(buf)) {
+			if (strlen(link) + strlen(p) + 1 > sizeof(buf)) {
 				close(cur);
 				return fail(ENAMETOOLONG, "resolve '%s'", path);
 			}
-			/* splice the target in front of what is left */
-			memmove(buf + n + 1, p, strlen(p) + 1);
+			/* splice the target in front of what is left (which is
+			 * empty or starts with '/': a trailing one is kept) */
+			memmove(buf + n, p, strlen(p) + 1);
 			memcpy(buf, link, n);
-			buf[n] = '/';
 			p = buf;
 			if (link[0] == '/') {
 				close(cur);

@@ -455,7 +455,8 @@ const char *state_status(const struct state *st)
 	 * program has been released, even if start died before saying so
 	 * (runc's rule) */
 	if (str_eq(st->status, "created"))
-		return faccessat(st->dirfd, "exec.fifo", F_OK,
+		return st->dirfd < 0 ||
+		       faccessat(st->dirfd, "exec.fifo", F_OK,
 				 AT_SYMLINK_NOFOLLOW) == 0 ? "created" : "running";
 	if (str_eq(st->status, "paused") || str_eq(st->status, "creating"))
 		return st->status;

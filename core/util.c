@@ -358,7 +358,7 @@ int signal_parse(const char *s)
 		if (str_eq(s, signals[i].name))
 			return signals[i].no;
 	if (has_prefix(s, "RTMIN") || has_prefix(s, "RTMAX")) {
-		int base = s[4] == 'I' ? SIGRTMIN : SIGRTMAX;
+		int base = s[3] == 'I' ? SIGRTMIN : SIGRTMAX;   /* RTMIN, RTMAX */
 		const char *r = s + 5;
 
 		if (!*r)

@@ -1,8 +1,12 @@
 #!/bin/sh
 # deps.sh: make sure the Debian packages the build and tests need are present.
 # As root, missing ones are installed with apt-get (saying which); otherwise
-# it names them and fails. Usage: deps.sh [build|test|bench|vm|systemd|engines]...
+# it names them and fails. With -n it only checks: it never runs apt, and
+# names what is missing (the build's own check, before it compiles).
+# Usage: deps.sh [-n] [build|test|bench|vm|systemd|engines]...
 set -eu
+check=
+if [ "${1:-}" = -n ]; then check=1; shift; fi
 need=""
 want() { # want COMMAND-OR-FILE PACKAGE
 	case $1 in
@@ -13,10 +17,16 @@ want() { # want COMMAND-OR-FILE PACKAGE
 }
 for what in "${@:-build}"; do
 	case $what in
+	# (libseccomp's build: gperf for its syscall table, xz and patch for
+	# Debian's source package, objcopy and nm for the allocator rename;
+	# apt-get and sha256sum for third_party/fetch-libseccomp.sh)
 	build) want musl-gcc musl-tools; want /usr/include/linux/openat2.h linux-libc-dev
-	       want gperf gperf; want make make ;;
+	       want gperf gperf; want make make; want xz xz-utils; want patch patch
+	       want objcopy binutils; want apt-get apt; want sha256sum coreutils ;;
 	test)  want /bin/busybox busybox-static; want cc gcc; want ip iproute2; want jq jq
-	       want dbus-daemon dbus-daemon ;;
+	       want dbus-daemon dbus-daemon
+	       # a bundle from `runc spec` must run unchanged (refusals.sh)
+	       want runc runc ;;
 	bench) want runc runc; want crun crun ;;
 	vm)    want qemu-system-x86_64 qemu-system-x86; want cpio cpio ;;
 	systemd) want /lib/systemd/systemd systemd; want dbus-daemon dbus
@@ -25,6 +35,10 @@ for what in "${@:-build}"; do
 	esac
 done
 [ -z "$need" ] && exit 0
+if [ -n "$check" ]; then
+	echo "deps.sh: missing Debian packages:$need ('make deps' installs them, as root)" >&2
+	exit 1
+fi
 if [ "$(id -u)" != 0 ]; then
 	echo "deps.sh: missing Debian packages:$need (install them as root)" >&2
 	exit 1

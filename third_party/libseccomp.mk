@@ -1,6 +1,8 @@
 # third_party/libseccomp.mk: libseccomp, built once from Debian's source
-# package with $(CC) (musl) into a static library under $(B)/third_party/out.
-# Included by the Makefile; builds nothing unless SECCOMP=1. See README.md here.
+# package with $(CC) (musl) into a static library under $(B)/third_party/out:
+# the pin, then unpack, patch, configure, build, rename. The source itself is
+# fetched by fetch-libseccomp.sh (`make deps`), never by a compile. Included
+# by the Makefile; builds nothing unless SECCOMP=1. See README.md here.
 
 # Included before `all`: none of the rules here may become the default goal.
 ifeq ($(.DEFAULT_GOAL),)
@@ -12,8 +14,6 @@ endif
 $(B)/.seccomp-$(SECCOMP):
 	@mkdir -p $(B) && rm -f $(B)/.seccomp-* && touch $@
 $(OBJ): $(B)/.seccomp-$(SECCOMP)
-
-ifeq ($(SECCOMP),1)
 
 # The pin, as runc's build-seccomp.sh pins its tarball: Debian bookworm's
 # source package (upstream 2.5.4 plus Debian's syscall-table update to Linux 6.7).
@@ -33,92 +33,37 @@ SC_DL    = $(SC_TOP)/dl
 SC_SRC   = $(SC_TOP)/libseccomp-$(SC_VERSION)
 SC_OUT   = $(SC_TOP)/out
 SC_STAMP = $(SC_OUT)/.stamp-$(SC_VERSION)-$(SC_DEBREV)
-SC_APT   = $(abspath $(B))/apt
-# A private apt configuration: our own source lists, lists and cache, so
-# /etc and the system's package lists stay untouched. As root, apt would hand
-# downloads to the _apt user, which cannot write into the build directory.
-SC_APTO  = -o Dir::Etc::sourcelist=$(SC_APT)/sources.list \
-           -o Dir::Etc::sourceparts=$(SC_APT)/sources.list.d \
-           -o Dir::State::Lists=$(SC_APT)/lists \
-           -o Dir::Cache=$(SC_APT)/cache \
-           -o APT::Sandbox::User=root -o Acquire::Languages=none
+
+ifeq ($(SECCOMP),1)
+
+# The fetch (third_party/fetch-libseccomp.sh: apt-get source into $(SC_DL),
+# sha256 checked) as a recipe line of `make deps` and of the goals that set
+# up first (the Makefile's `setup`); quiet once the files are there.
+SC_FETCH = @sh third_party/fetch-libseccomp.sh $(SC_DL) \
+	libseccomp=$(SC_VERSION)-$(SC_DEBREV) $(SC_ORIG) $(SC_ORIG_SHA) $(SC_DEB) $(SC_DEB_SHA)
 
 CPPFLAGS += -isystem $(SC_OUT)/include
 LIBS     += $(SC_OUT)/lib/libseccomp.a
 
 $(OBJ) $(NAME): $(SC_STAMP)
 
-# deb-src entries derived from the system's deb entries: one-line
-# sources.list(.d/*.list) lines and deb822 .sources stanzas alike (URIs,
-# Suites, Components, Signed-By kept; Types becomes deb-src).
-define sc_derive_sources
-	mkdir -p $(SC_APT)/sources.list.d $(SC_APT)/lists/partial \
-		$(SC_APT)/cache/archives/partial; \
-	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | \
-		sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' | sort -u \
-		> $(SC_APT)/sources.list; \
-	for f in /etc/apt/sources.list.d/*.sources; do [ -e "$$f" ] && cat "$$f"; \
-		echo; done | awk 'BEGIN { RS = ""; ORS = "\n\n" } { \
-		src = 0; out = ""; n = split($$0, l, "\n"); \
-		for (i = 1; i <= n; i++) { \
-			if (l[i] ~ /^Types:/) { \
-				if (l[i] ~ /[ \t]deb(-src)?([ \t]|$$)/) src = 1; \
-				l[i] = "Types: deb-src"; } \
-			out = out l[i] "\n"; } \
-		if (src) printf "%s\n", out }' \
-		> $(SC_APT)/sources.list.d/deb-src.sources
-endef
+# Fetching (apt) is `make deps`'s job, never a compile's: a build without
+# the source stops here and says so.
+$(SC_DL)/$(SC_ORIG) $(SC_DL)/$(SC_DEB):
+	@echo "libseccomp: $@ is missing: 'make deps' fetches it (or 'make SECCOMP=0')"
+	@exit 1
 
-# A file in $(SC_DL) is used only when its sha256 matches the pin.
-sc_ok = echo "$(2)  $(SC_DL)/$(1)" | sha256sum -c --quiet >/dev/null 2>&1
+# Commands the recipe needs (deps.sh build names their packages).
+sc_need = command -v $(1) >/dev/null 2>&1 || { \
+	echo "libseccomp: needs '$(1)' (Debian package $(2)): 'make deps' installs it"; \
+	exit 1; }
 
-# Commands the recipe needs beyond deps.sh's build group; installed as root.
-define sc_need
-	command -v $(1) >/dev/null 2>&1 || { \
-		if [ "$$(id -u)" != 0 ]; then \
-			echo "libseccomp: needs '$(1)' (Debian package $(2)); install it as root"; \
-			exit 1; fi; \
-		echo "libseccomp: installing Debian package $(2) (for '$(1)')"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends $(2) >/dev/null; }
-endef
-
-$(SC_STAMP): third_party/libseccomp.mk | $(KINC)/.stamp $(B)/.deps-build
+$(SC_STAMP): third_party/libseccomp.mk $(SC_DL)/$(SC_ORIG) $(SC_DL)/$(SC_DEB) | $(KINC)/.stamp
 	@echo "libseccomp: building $(SC_VERSION)-$(SC_DEBREV) from Debian's source package (once)"
-	@$(call sc_need,sha256sum,coreutils)
 	@$(call sc_need,xz,xz-utils)
 	@$(call sc_need,patch,patch)
 	@$(call sc_need,objcopy,binutils)
-	@mkdir -p $(SC_DL)
-	@for f in $(SC_ORIG) $(SC_DEB); do \
-		if [ ! -e $(SC_DL)/$$f ] && [ -e third_party/dl/$$f ]; then \
-			echo "libseccomp: using third_party/dl/$$f"; \
-			cp third_party/dl/$$f $(SC_DL)/; fi; done
-	@if $(call sc_ok,$(SC_ORIG),$(SC_ORIG_SHA)) && \
-	    $(call sc_ok,$(SC_DEB),$(SC_DEB_SHA)); then \
-		echo "libseccomp: source already in $(SC_DL)"; \
-	else \
-		echo "libseccomp: deriving deb-src entries from /etc/apt into $(SC_APT)"; \
-		$(sc_derive_sources); \
-		if [ ! -s $(SC_APT)/sources.list ] && \
-		   [ ! -s $(SC_APT)/sources.list.d/deb-src.sources ]; then \
-			echo "libseccomp: no deb entries in /etc/apt/sources.list{,.d} to derive deb-src from"; \
-			exit 1; fi; \
-		echo "libseccomp: apt-get update (private lists in $(SC_APT))"; \
-		apt-get $(SC_APTO) -qq update || \
-			echo "libseccomp: warning: apt-get update reported errors; trying anyway"; \
-		echo "libseccomp: apt-get source --download-only libseccomp=$(SC_VERSION)-$(SC_DEBREV)"; \
-		(cd $(SC_DL) && apt-get $(SC_APTO) -qq source --download-only \
-			libseccomp=$(SC_VERSION)-$(SC_DEBREV)) || exit 1; \
-	fi
-	@for p in "$(SC_ORIG) $(SC_ORIG_SHA)" "$(SC_DEB) $(SC_DEB_SHA)"; do \
-		set -- $$p; \
-		if ! echo "$$2  $(SC_DL)/$$1" | sha256sum -c --quiet >/dev/null 2>&1; then \
-			echo "libseccomp: $(SC_DL)/$$1: sha256 mismatch"; \
-			echo "  expected $$2"; \
-			echo "  got      $$(sha256sum < $(SC_DL)/$$1 | cut -d' ' -f1)"; \
-			exit 1; fi; \
-		echo "libseccomp: $$1: sha256 ok"; done
+	@$(call sc_need,gperf,gperf)
 	@echo "libseccomp: unpacking into $(SC_SRC), applying Debian's patches"
 	@rm -rf $(SC_SRC) && mkdir -p $(SC_TOP) && \
 		tar -xzf $(SC_DL)/$(SC_ORIG) -C $(SC_TOP) && \

@@ -10,10 +10,12 @@ ENGINES_BIN := $(B)/seccomp/$(NAME)
 # the sub-make knows the sources; this one only asks it every time
 .PHONY: $(ENGINES_BIN)
 $(ENGINES_BIN):
+	@$(MAKE) --no-print-directory B=$(B)/seccomp SECCOMP=1 NAME=$@ deps
 	@$(MAKE) --no-print-directory B=$(B)/seccomp SECCOMP=1 NAME=$@ $@
 endif
 
-test-engines: $(ENGINES_BIN) $(B)/test/probe
+test-engines:
+	$(call setup,build test,$(ENGINES_BIN) $(B)/test/probe)
 	@OCIBOX=$(abspath $(ENGINES_BIN)) PROBE=$(abspath $(B)/test/probe) \
 		bash test/engines/run.sh
 

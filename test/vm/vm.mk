@@ -6,11 +6,8 @@
 # and unpacked into $(B)/vm, never installed (test/vm/kernel.sh).
 VM_TIMEOUT = 600
 
-$(B)/.deps-vm: third_party/deps.sh
-	@sh third_party/deps.sh vm test
-	@mkdir -p $(B) && touch $@
-
-test-vm: $(B)/.deps-vm $(NAME) $(B)/test/unit/cgroup $(B)/test/probe
+test-vm:
+	$(call setup,build vm test,$(NAME) $(B)/test/unit/cgroup $(B)/test/probe)
 	@B=$(B) VM_TIMEOUT=$(VM_TIMEOUT) sh test/vm/run.sh
 
 .PHONY: test-vm
