@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "core/cgroup.h"
+#include "core/cgroup_systemd.h"
 #include "core/err.h"
 #include "core/main.h"
 #include "core/seccomp.h"
@@ -60,7 +61,8 @@ int cmd_check(int argc, char **argv)
 	spec_problems_fini(&pr);
 	/* the same list create stops at the first of */
 	verify_config(&s, problem, NULL);
-	if (cgroup_init(&cg, s.linux.cgroups_path, "check") < 0)
+	if ((g.systemd_cgroup ? cgsd_init(&cg, &s, "check") :
+	     cgroup_init(&cg, s.linux.cgroups_path, "check")) < 0)
 		problem(NULL, err_last.msg);
 	else if (s.linux.has_resources)
 		cgroup_check(&cg, &s.linux.resources, problem, NULL);

@@ -187,7 +187,12 @@ int cmd_update(int argc, char **argv)
 	status = state_status(&st);
 	if (str_eq(status, "stopped"))
 		die_msg(0, "cannot update a stopped container");
-	if (!st.cgroup || cgroup_init_path(&cg, st.cgroup) < 0 || cgroup_update(&cg, &r) < 0)
+	if (!st.cgroup || cgroup_init_path(&cg, st.cgroup) < 0)
+		die();
+	/* --systemd-cgroup: the unit's properties too */
+	if (st.sd_unit)
+		snprintf(cg.unit, sizeof(cg.unit), "%s", st.sd_unit);
+	if (cgroup_update(&cg, &r) < 0)
 		die();
 	state_fini(&st);
 	spec_free(&s);

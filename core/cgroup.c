@@ -18,6 +18,7 @@
 
 #include "core/cgroup.h"
 #include "core/cgroup_int.h"
+#include "core/cgroup_systemd.h"
 #include "core/err.h"
 #include "core/util.h"
 
@@ -330,7 +331,8 @@ int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id)
 		const char *c1 = strchr(p, ':');
 
 		if (c1 && strchr(c1 + 1, ':') && !strchr(strchr(c1 + 1, ':') + 1, ':'))
-			return fail(0, "cgroupsPath '%s': systemd cgroup driver not available", p);
+			return fail(0, "cgroupsPath '%s': systemd's slice:prefix:name form "
+				    "needs --systemd-cgroup", p);
 	}
 	for (i = 0; i < cg->n; i++) {
 		struct cgroup_hier *h = &cg->h[i];
@@ -399,7 +401,7 @@ bool cgroup_ours(const struct cgroup *cg)
 	for (i = 0; i < cg->n; i++)
 		if (cg->h[i].dir[0] && cg->h[i].created != 0)
 			return true;
-	return false;
+	return cg->unit[0];
 }
 
 int cgroup_init_path(struct cgroup *cg, const char *path)
@@ -530,7 +532,8 @@ static int busy(const char *dir)
 	return 0;
 }
 
-static int mkdir_hier(struct cgroup_hier *h, unsigned need)
+/* UNIT: a systemd unit's cgroup, which holds the init already. */
+static int mkdir_hier(struct cgroup_hier *h, unsigned need, bool unit)
 {
 	char path[PATH_MAX];
 	const char *p, *e;
@@ -558,7 +561,7 @@ static int mkdir_hier(struct cgroup_hier *h, unsigned need)
 		if (mkdir(path, 0755) < 0) {
 			if (errno != EEXIST || h->created)
 				return fail(errno, "mkdir '%s'", path);
-			if (!*e && busy(path) < 0)
+			if (!*e && !unit && busy(path) < 0)
 				return -1;
 			continue;
 		}
@@ -622,6 +625,11 @@ void cgroup_destroy(const struct cgroup *cg)
 	struct err saved = err_last;
 	int i;
 
+	/* systemd removes the unit's cgroup where it manages it; the rest is
+	 * ours, as with cgroupfs */
+	if (cg->unit[0] && cgsd_stop(cg) < 0)
+		log_warn("%s", err_last.msg);
+
 	for (i = 0; i < cg->n; i++) {
 		const struct cgroup_hier *h = &cg->h[i];
 		const char *s;
@@ -677,7 +685,7 @@ int cgroup_create(struct cgroup *cg, const struct spec_resources *r)
 
 		if (!h->dir[0])
 			continue;
-		for (tries = 0; mkdir_hier(h, h->v2 ? need : 0) < 0; tries++) {
+		for (tries = 0; mkdir_hier(h, h->v2 ? need : 0, cg->unit[0]) < 0; tries++) {
 			if (err_last.no != ENOENT || tries == 3 || h->created) {
 				undo_create(cg);
 				return -1;
@@ -718,6 +726,8 @@ int cgroup_update(const struct cgroup *cg, const struct spec_resources *r)
 
 	if (cgroup_check(cg, r, keep_first, &fp) > 0)
 		return fail(0, "%s", fp.msg);
+	if (cg->unit[0] && cgsd_update(cg, r) < 0)
+		return -1;
 	return cg_apply(cg, r, true);
 }
 
@@ -782,7 +792,7 @@ int cgroup_clone_fd(const struct cgroup *cg)
 {
 	int fd;
 
-	if (cg->layout != CGROUP_V2 || cg->v2 < 0 || !cg->h[cg->v2].dir[0])
+	if (cg->layout != CGROUP_V2 || cg->v2 < 0 || !cg->h[cg->v2].dir[0] || cg->unit[0])
 		return -1;
 	fd = openat(AT_FDCWD, cg->h[cg->v2].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* cgroup: the container's cgroup on v1, pure v2 and hybrid hosts (cgroupfs
- * driver only, as runc's fs/fs2 managers). Follows runtime-spec
- * config-linux.md#control-groups; no systemd driver yet. */
+/* cgroup: the container's cgroup on v1, pure v2 and hybrid hosts, as runc's
+ * fs/fs2 managers; with --systemd-cgroup the cgroup is a systemd unit's
+ * (cgroup_systemd.c) and these still act on its files. Follows runtime-spec
+ * config-linux.md#control-groups. */
 #ifndef OCIBOX_CGROUP_H
 #define OCIBOX_CGROUP_H
 
@@ -66,13 +67,15 @@ struct cgroup {
 	int v2;                            /* index of the cgroup2 hierarchy, -1 */
 	char saved[2048];                  /* cgroup_path(): "/ocibox/ID", or one
 					      "KEY:PATH" line per hierarchy */
+	char unit[256];                    /* the systemd unit whose cgroup this
+					      is (cgroup_systemd.h), "" = none */
 };
 
 /* Detect the host layout from /proc/self/mountinfo (checked with statfs) and
  * resolve the container's cgroup as runc's cgroupfs driver does: absolute
  * CGROUPS_PATH = below each hierarchy's root; relative = below the runtime's
  * own cgroup (/proc/self/cgroup); NULL or "" = "/ocibox/ID". The systemd form
- * "slice:prefix:name" fails ("systemd cgroup driver not available").
+ * "slice:prefix:name" fails (it needs --systemd-cgroup: cgsd_init()).
  * No side effects. 0 or -1 (fail()s). */
 int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id);
 /* The string to keep in state.json for cgroup_init_path() (borrowed from CG). */
@@ -83,7 +86,8 @@ const char *cgroup_path(const struct cgroup *cg);
 void cgroup_made(const struct cgroup *cg, char *buf, size_t size);
 void cgroup_set_made(struct cgroup *cg, const char *made);
 /* Did create make the container's cgroup (in any hierarchy; unknown counts
- * as yes)? Only then are the processes in it all the container's. */
+ * as yes; a systemd unit is ours)? Only then are the processes in it all
+ * the container's. */
 bool cgroup_ours(const struct cgroup *cg);
 /* Re-detect the layout and act on an existing container's cgroup, from a
  * cgroup_path() string. 0 or -1 (fail()s). */
@@ -100,12 +104,13 @@ int cgroup_check(const struct cgroup *cg, const struct spec_resources *r,
  * win, so these survive a leading "deny all". */
 void cgroup_device_rules(struct spec *s, struct spec_resources *r);
 /* Make the container's cgroup in every hierarchy (v1: per mount; v2: after
- * enabling the controllers in the parents' cgroup.subtree_control), then apply
- * every resource of R (may be NULL). On failure removes what it made and
- * fail()s naming the field and the kernel file. 0 or -1. */
+ * enabling the controllers in the parents' cgroup.subtree_control; a systemd
+ * unit's cgroup already exists where systemd manages it, with the init in
+ * it), then apply every resource of R (may be NULL). On failure removes what
+ * it made and fail()s naming the field and the kernel file. 0 or -1. */
 int cgroup_create(struct cgroup *cg, const struct spec_resources *r);
-/* Apply R to the existing cgroup (runc update); honours
- * memory.checkBeforeUpdate. 0 or -1 (fail()s). */
+/* Apply R to the existing cgroup (runc update; a systemd unit's properties
+ * first); honours memory.checkBeforeUpdate. 0 or -1 (fail()s). */
 int cgroup_update(const struct cgroup *cg, const struct spec_resources *r);
 /* Move process PID into the container's cgroup of every hierarchy. 0 or -1. */
 int cgroup_enter(const struct cgroup *cg, pid_t pid);
@@ -114,12 +119,14 @@ int cgroup_enter(const struct cgroup *cg, pid_t pid);
  * in those serving the named controllers. 0 or -1 (fail()s). */
 int cgroup_enter_sub(const struct cgroup *cg, const char *spec, pid_t pid);
 /* An O_PATH|O_DIRECTORY fd of the v2 cgroup for clone3 CLONE_INTO_CGROUP on a
- * pure v2 host (caller closes it), else -1 without fail() (v1, hybrid). */
+ * pure v2 host (caller closes it), else -1 without fail() (v1, hybrid, a
+ * systemd unit: systemd moves the init). */
 int cgroup_clone_fd(const struct cgroup *cg);
 /* rmdir the container's cgroup (and sub-cgroups) everywhere, retrying briefly
  * while tasks exit; parents it made too; only what create made (unknown:
- * the leaf, and the shared /ocibox when empty). Gone already is fine. An
- * undo step: problems are warnings, err_last is kept. */
+ * the leaf, and the shared /ocibox when empty); a systemd unit is stopped
+ * first. Gone already is fine. An undo step: problems are warnings,
+ * err_last is kept. */
 void cgroup_destroy(const struct cgroup *cg);
 
 /* Signal every process in the cgroup: v2 cgroup.kill for SIGKILL, else

@@ -12,20 +12,9 @@
 #include <unistd.h>
 
 #include "core/cgroup.h"
+#include "core/cgroup_int.h"
 #include "core/err.h"
 #include "core/util.h"
-
-struct dev_ex {
-	char type;              /* 'c' or 'b' */
-	int64_t major, minor;   /* -1 = any */
-	unsigned acc;           /* BPF_DEVCG_ACC_* bits */
-};
-
-struct dev_state {
-	bool allow;             /* default: true = deny-list, false = allow-list */
-	struct dev_ex *ex;
-	size_t n;
-};
 
 static unsigned acc_bits(const char *a)
 {
@@ -40,7 +29,7 @@ static unsigned acc_bits(const char *a)
 /* One devices.allow / devices.deny write, as the kernel applies it:
  * "a" resets the default and drops every exception; a rule agreeing with the
  * default removes access from a matching exception; any other adds one. */
-static void dev_apply(struct dev_state *s, const struct spec_dev_rule *r)
+void cg_devs_apply(struct cg_devs *s, const struct spec_dev_rule *r)
 {
 	unsigned acc = acc_bits(r->access[0] ? r->access : "rwm");
 	size_t i;
@@ -51,7 +40,7 @@ static void dev_apply(struct dev_state *s, const struct spec_dev_rule *r)
 		return;
 	}
 	for (i = 0; i < s->n; i++) {
-		struct dev_ex *e = &s->ex[i];
+		struct cg_dev_ex *e = &s->ex[i];
 
 		if (e->type != r->type || e->major != r->major || e->minor != r->minor)
 			continue;
@@ -67,7 +56,7 @@ static void dev_apply(struct dev_state *s, const struct spec_dev_rule *r)
 	if (r->allow == s->allow)
 		return;
 	s->ex = xrealloc(s->ex, (s->n + 1) * sizeof(*s->ex));
-	s->ex[s->n++] = (struct dev_ex){ r->type, r->major, r->minor, acc };
+	s->ex[s->n++] = (struct cg_dev_ex){ r->type, r->major, r->minor, acc };
 }
 
 #define INSN(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), \
@@ -86,7 +75,7 @@ static void dev_apply(struct dev_state *s, const struct spec_dev_rule *r)
  * exception is a block that jumps past itself on the first mismatch. An
  * allow-list grants when an exception covers all the requested access; a
  * deny-list refuses when one overlaps it (the v1 kernel's two match rules). */
-static struct bpf_insn *dev_prog(const struct dev_state *s, size_t *len)
+static struct bpf_insn *dev_prog(const struct cg_devs *s, size_t *len)
 {
 	struct bpf_insn *p = xcalloc(6 + s->n * 10 + 2, sizeof(*p));
 	size_t n = 0, i, blk, k;
@@ -98,7 +87,7 @@ static struct bpf_insn *dev_prog(const struct dev_state *s, size_t *len)
 	p[n++] = LDX_W(BPF_REG_4, BPF_REG_1, offsetof(struct bpf_cgroup_dev_ctx, major));
 	p[n++] = LDX_W(BPF_REG_5, BPF_REG_1, offsetof(struct bpf_cgroup_dev_ctx, minor));
 	for (i = 0; i < s->n; i++) {
-		const struct dev_ex *e = &s->ex[i];
+		const struct cg_dev_ex *e = &s->ex[i];
 
 		blk = 1 + (e->major >= 0) + (e->minor >= 0) + 3 + 2;
 		k = 0;
@@ -130,7 +119,7 @@ static int sys_bpf(int cmd, union bpf_attr *a)
 
 int cgroup_bpf_devices(int dirfd, const struct spec_dev_rule *rules, size_t n)
 {
-	struct dev_state s = { .allow = false };
+	struct cg_devs s = { .allow = false };
 	AUTOFREE struct bpf_insn *prog = NULL;
 	AUTOCLOSE int pfd = -1;
 	static char log[16384];
@@ -139,7 +128,7 @@ int cgroup_bpf_devices(int dirfd, const struct spec_dev_rule *rules, size_t n)
 	size_t len, i;
 
 	for (i = 0; i < n; i++)
-		dev_apply(&s, &rules[i]);
+		cg_devs_apply(&s, &rules[i]);
 	prog = dev_prog(&s, &len);
 	free(s.ex);
 

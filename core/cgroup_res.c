@@ -312,8 +312,7 @@ static int memory_v1(const char *d, const struct spec_resources *r, bool update)
 	return 0;
 }
 
-/* runc's ConvertMemorySwapToCgroupV2Value: v1 swap is memory+swap. */
-static int swap_v2(int64_t swap, int64_t mem, int64_t *out)
+int cg_swap_v2(int64_t swap, int64_t mem, int64_t *out)
 {
 	if (mem == -1 && swap == 0)
 		return *out = -1, 0;
@@ -342,7 +341,7 @@ static int memory_v2(const char *d, const struct spec_resources *r, bool update)
 	if (update && r->memory.check_before_update.v &&
 	    check_usage(d, "memory.current", limit) < 0)
 		return -1;
-	if (swap_v2(swap, limit, &sw) < 0)
+	if (cg_swap_v2(swap, limit, &sw) < 0)
 		return -1;
 	/* memory == swap asks for no swap at all: 0, not "leave alone". */
 	if ((sw || (swap > 0 && limit > 0)) &&
@@ -403,19 +402,22 @@ static int cpu_v1(const char *d, const struct spec_resources *r)
 	return 0;
 }
 
+uint64_t cg_cpu_weight(uint64_t s)
+{
+	if (!s)
+		return 0;
+	s = s < 2 ? 2 : s > 262144 ? 262144 : s;
+	return 1 + ((s - 2) * 9999) / 262142;
+}
+
 static int cpu_v2(const char *d, const struct spec_resources *r)
 {
 	bool quota = r->cpu.quota.set && r->cpu.quota.v,
 	     period = r->cpu.period.set && r->cpu.period.v;
 
-	if (r->cpu.shares.set && r->cpu.shares.v) {
-		uint64_t s = r->cpu.shares.v;
-
-		s = s < 2 ? 2 : s > 262144 ? 262144 : s;
-		if (wr(d, "cpu.weight", "cpu.shares", "%" PRIu64,
-		       1 + ((s - 2) * 9999) / 262142) < 0)
-			return -1;
-	}
+	if (r->cpu.shares.set && r->cpu.shares.v &&
+	    wr(d, "cpu.weight", "cpu.shares", "%" PRIu64, cg_cpu_weight(r->cpu.shares.v)) < 0)
+		return -1;
 	/* cpu.max is "QUOTA PERIOD": keep the half that is not being set. */
 	if (quota || period) {
 		AUTOFREE char *cur = NULL;

@@ -21,6 +21,7 @@
 #include <linux/sched.h>
 
 #include "core/cgroup.h"
+#include "core/cgroup_systemd.h"
 #include "core/console.h"
 #include "core/container.h"
 #include "core/err.h"
@@ -72,6 +73,16 @@ static void keep_from_config(struct state *st, const struct spec *s)
 	/* start and delete read the kept config.json only when they must */
 	st->post_hooks = s->hooks[SPEC_HOOK_POSTSTART].n ||
 			 s->hooks[SPEC_HOOK_POSTSTOP].n;
+}
+
+/* What create made of the cgroup, for delete (state.json). */
+static void keep_made(struct state *st, const struct cgroup *cg)
+{
+	char made[512];
+
+	cgroup_made(cg, made, sizeof(made));
+	free(st->cgroup_made);
+	st->cgroup_made = xstrdup(made);
 }
 
 /* The config as create parsed it (kept in the state dir), for the hooks
@@ -420,9 +431,6 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	const struct spec_resources *res;
 	pid_t pid = -1;
 
-	if (o->systemd_cgroup)
-		return fail(0, "--systemd-cgroup: the systemd cgroup driver is "
-			    "not available (no systemd on this host)");
 	/* Everything is validated before anything is touched. The bytes
 	 * parsed are kept too (parsing unescapes in place): exec must see
 	 * the config as it was now, not as the bundle's file is later. */
@@ -439,7 +447,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		goto undo_spec;
 	cgroup_device_rules(&s, &s.linux.resources);
 	res = &s.linux.resources;
-	if (cgroup_init(&cg, s.linux.cgroups_path, o->id) < 0)
+	if ((o->systemd_cgroup ? cgsd_init(&cg, &s, o->id) :
+	     cgroup_init(&cg, s.linux.cgroups_path, o->id)) < 0)
 		goto undo_ns;
 	if (cgroup_check(&cg, res, first_problem, &problems) > 0)
 		goto undo_ns;
@@ -460,6 +469,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	st.rootfs = xstrdup(rootfs);
 	st.created = xstrdup(created);
 	st.cgroup = xstrdup(cgroup_path(&cg));
+	if (cg.unit[0])
+		st.sd_unit = xstrdup(cg.unit);
 	keep_from_config(&st, &s);
 	/* on disk before the cgroup exists: an interrupted create is found
 	 * and cleaned up by delete */
@@ -480,13 +491,11 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 			goto undo_state;
 		}
 	}
-	if (cgroup_create(&cg, res) < 0)
-		goto undo_state;
-	{
-		char made[512];
-
-		cgroup_made(&cg, made, sizeof(made));
-		st.cgroup_made = xstrdup(made);
+	/* a systemd unit is made once the init exists (cgsd_start) */
+	if (!cg.unit[0]) {
+		if (cgroup_create(&cg, res) < 0)
+			goto undo_state;
+		keep_made(&st, &cg);
 	}
 	cgfd = cgroup_clone_fd(&cg);
 	if (s.process.terminal) {
@@ -523,8 +532,13 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	st.start_time = proc_start_time(pid);
 	if (state_save(&st) < 0)
 		goto undo_child;
-	if (!into_cgroup && cgroup_enter(&cg, pid) < 0)
+	if (cg.unit[0]) {
+		if (cgsd_start(&cg, pid, res, &s, o->id) < 0)
+			goto undo_child;
+		keep_made(&st, &cg);
+	} else if (!into_cgroup && cgroup_enter(&cg, pid) < 0) {
 		goto undo_child;
+	}
 	if (s.linux.ns[SPEC_NS_USER].present && !s.linux.ns[SPEC_NS_USER].path &&
 	    ns_write_idmaps(pid, &s.linux) < 0)
 		goto undo_child;
@@ -739,6 +753,8 @@ int container_destroy(struct state *st)
 		have_cg = true;
 		if (st->cgroup_made)
 			cgroup_set_made(&cg, st->cgroup_made);
+		if (st->sd_unit)
+			snprintf(cg.unit, sizeof(cg.unit), "%s", st->sd_unit);
 	}
 	if (st->pid > 0 && state_alive(st)) {
 		pidfd = state_pidfd(st);

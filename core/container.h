@@ -18,7 +18,7 @@ struct create_opts {
 	const char *console_socket;
 	bool no_pivot;
 	bool no_new_keyring;
-	bool systemd_cgroup;         /* --systemd-cgroup: refused, no driver yet */
+	bool systemd_cgroup;         /* --systemd-cgroup: the cgroup is a systemd unit */
 	int preserve_fds;            /* including listen_fds */
 	int listen_fds;              /* LISTEN_FDS of the caller (socket activation) */
 	/* run: start right after create through the sync socket, no fifo */

@@ -46,7 +46,7 @@ static const char usage[] =
 	"  --log FILE           append log messages to FILE\n"
 	"  --log-format FMT     text (default) or json\n"
 	"  --debug              log debug messages\n"
-	"  --systemd-cgroup     use the systemd cgroup driver (not available yet)\n"
+	"  --systemd-cgroup     the cgroup is a transient systemd unit\n"
 	"  --rootless VALUE     true, false or auto (accepted)\n"
 	"  --help, --version\n"
 	"\n"

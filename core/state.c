@@ -242,6 +242,7 @@ static int open_state(struct state *st, const char *root, const char *id,
 	st->created = dup_tok(&d, "created", 0);
 	st->cgroup = dup_tok(&d, "ocibox_cgroup", 0);
 	st->cgroup_made = dup_tok(&d, "ocibox_cgroup_made", 0);
+	st->sd_unit = dup_tok(&d, "ocibox_systemd_unit", 0);
 	st->annotations = raw_tok(&d, "annotations", 0);
 	i = json_get(&d, 0, "ocibox_post_hooks");
 	st->post_hooks = i >= 0 && json_type(&d, i) == JSON_TRUE;
@@ -329,6 +330,10 @@ int state_save(const struct state *st)
 		jw_key(&w, "ocibox_cgroup_made");
 		jw_str(&w, st->cgroup_made);
 	}
+	if (st->sd_unit) {
+		jw_key(&w, "ocibox_systemd_unit");
+		jw_str(&w, st->sd_unit);
+	}
 	if (st->post_hooks) {
 		jw_key(&w, "ocibox_post_hooks");
 		jw_bool(&w, true);
@@ -389,9 +394,10 @@ void state_fini(struct state *st)
 	free(st->created);
 	free(st->cgroup);
 	free(st->cgroup_made);
+	free(st->sd_unit);
 	free(st->annotations);
 	st->bundle = st->rootfs = st->created = st->cgroup = NULL;
-	st->cgroup_made = NULL;
+	st->cgroup_made = st->sd_unit = NULL;
 	st->annotations = NULL;
 }
 

@@ -21,6 +21,8 @@ struct state {
 	uint64_t start_time;    /* its /proc/PID/stat starttime: guards against pid reuse */
 	char *bundle, *rootfs, *created, *cgroup;
 	char *cgroup_made;      /* cgroup_made(): what create made, or NULL */
+	char *sd_unit;          /* --systemd-cgroup: the container's systemd
+				   unit, or NULL (cgroupfs) */
 	uint32_t owner;
 	char *annotations;      /* raw JSON object text, or NULL */
 	bool post_hooks;        /* the config has poststart/poststop hooks: start

@@ -29,7 +29,8 @@ for what in "${@:-build}"; do
 	       want runc runc ;;
 	bench) want runc runc; want crun crun ;;
 	vm)    want qemu-system-x86_64 qemu-system-x86; want cpio cpio ;;
-	systemd) want /lib/systemd/systemd systemd; want dbus-daemon dbus ;;
+	systemd) want /lib/systemd/systemd systemd; want dbus-daemon dbus
+	         want podman podman; want conmon conmon ;;
 	*) echo "deps.sh: unknown group '$what'" >&2; exit 2 ;;
 	esac
 done

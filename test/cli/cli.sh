@@ -36,8 +36,8 @@ testing "spec --rootless adds a user namespace" \
 
 testing "features is JSON listing namespaces" \
 	"$OCIBOX features | jq -r '.linux.namespaces | length'" "8"
-testing "features says no systemd cgroup driver" \
-	"$OCIBOX features | jq -r .linux.cgroup.systemd" "false"
+testing "features: the systemd cgroup driver, not systemd --user" \
+	"$OCIBOX features | jq -r '.linux.cgroup | \"\\(.systemd) \\(.systemdUser)\"'" "true false"
 
 mkbundle "$T/ok" /bin/true
 testing "check: a good bundle says ok" "$OCIBOX check --bundle $T/ok" "ok"

@@ -53,7 +53,7 @@ sd_wait_gone() {
 # sd_units_left: loaded units named *ocibox* other than this tier's own
 sd_units_left() {
 	systemctl list-units --all --plain --no-legend '*ocibox*' 2>/dev/null |
-		awk '{print $1}' | grep -v '^ocibox-test\.\(service\|target\)$'
+		awk '{print $1}' | grep -v '^ocibox-test\.\(service\|target\)$' || true
 }
 # bus_manager METHOD SIGNATURE ARGS...: call systemd's Manager over the system bus
 bus_manager() {
@@ -91,7 +91,7 @@ t_pid1() {
 	check "systemd is PID 1 ($(readlink /proc/1/exe), $(systemctl --version | head -1))" \
 		[ "$(cat /proc/1/comm)" = systemd ]
 	testing "systemd does not think it runs in a container" \
-		"systemd-detect-virt --container" none
+		"systemd-detect-virt --container" none 1
 }
 t_running() {
 	st=$(timeout 180 systemctl is-system-running --wait 2>&1)
