@@ -6,7 +6,9 @@
 . "$TOP/test/lib.sh"
 . "$TOP/test/engines/common.sh"
 
-need_pkgs podman podman conmon catatonit netavark aardvark-dns iptables \
+# (catatonit checked, not podman: another tier may have installed podman
+# alone, without the pause binary pods and --init need)
+need_pkgs catatonit podman conmon catatonit netavark aardvark-dns iptables \
 	uidmap fuse-overlayfs slirp4netns ||
 	engine_skip "apt-get install podman failed (see the apt log)"
 command -v conmon >/dev/null || engine_skip "no conmon after installing podman"
@@ -75,7 +77,7 @@ stdin-tty"
 out=$(P run --rm $I /nonexist 2>&1); rc=$?
 expect "missing command (path): exit 127" 127 $rc "$out"
 expect_match "missing command (path): ocibox's reason" \
-	'ocibox: exec "/nonexist": no such file or directory' "$out"
+	'ocibox: config.json: process.args\[0\]: exec "/nonexist": no such file or directory' "$out"
 echo "    podman prints: $out"
 # a runtime not in runtime_supports_json gets no --log: conmon relays stderr
 cp -p "$RT" "$T/bin/plainrt"
@@ -83,7 +85,7 @@ out=$(tmo 90 podman --root "$T/storage" --runroot "$T/runroot" --runtime "$T/bin
 	run --rm $I /nonexist 2>&1); rc=$?
 expect "missing command, runtime without --log: exit 127" 127 $rc "$out"
 expect_match "missing command, runtime without --log: ocibox's stderr" \
-	'ocibox: create: exec "/nonexist": no such file or directory' "$out"
+	'ocibox: create: config.json: process.args\[0\]: exec "/nonexist": no such file or directory' "$out"
 out=$(P run --rm $I nonexist 2>&1); rc=$?
 expect "missing command (PATH): exit 127" 127 $rc "$out"
 expect_match "missing command (PATH): ocibox's reason" \
