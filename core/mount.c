@@ -389,8 +389,12 @@ static int check_proc_dest(struct mount_ctx *mc, const struct spec_mount *m,
 	char fp[FDPATH_MAX], real[PATH_MAX], root[PATH_MAX];
 	ssize_t n, r;
 	struct statfs sf;
-	bool in_proc;
 
+	/* Only a destination on procfs can redirect the runtime's writes
+	 * (one under the image's own /proc directory is covered by the proc
+	 * mount): the common case costs one fstatfs, not two readlinks. */
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
+		return 0;
 	fdpath(fp, fd);
 	n = readlink(fp, real, sizeof(real) - 1);
 	fdpath(fp, mc->rootfd);
@@ -398,18 +402,10 @@ static int check_proc_dest(struct mount_ctx *mc, const struct spec_mount *m,
 	if (n < 0 || r < 0)
 		return fail(errno, "readlink '%s'", m->destination);
 	real[n] = root[r] = '\0';
-	if (r == 1)
-		r = 0;   /* the rootfs is "/" (no pivot yet: never) */
-	if (strncmp(real, root, r) || (real[r] && real[r] != '/'))
-		return fail(0, "'%s' resolved outside the rootfs",
-			    m->destination);
-	in_proc = fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
-	if (!verify_proc_dest(real[r] ? real + r : "/", m->type, src_is_proc) ||
-	    (in_proc && !verify_proc_dest(has_prefix(real + r, "/proc") ?
-					  real + r : "/proc/", m->type,
-					  src_is_proc)))
-		return fail(0, "'%s' resolves to '%s', inside /proc", m->destination,
-			    real[r] ? real + r : "/");
+	if (strncmp(real, root, r) || !has_prefix(real + r, "/proc") ||
+	    !verify_proc_dest(real + r, m->type, src_is_proc))
+		return fail(0, "'%s' resolves to '%s', inside /proc",
+			    m->destination, strncmp(real, root, r) ? real : real + r);
 	return 0;
 }
 

@@ -228,6 +228,20 @@ static bool on_procfs(const char *path)
 	return statfs(path, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
 }
 
+static bool common_fs(const char *t)
+{
+	static const char *const everyday[] = {
+		"proc", "tmpfs", "devpts", "mqueue", "sysfs", "cgroup",
+		"cgroup2", "bind", "none",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(everyday); i++)
+		if (str_eq(t, everyday[i]))
+			return true;
+	return false;
+}
+
 static void check_mounts(const struct spec *s, struct report *r)
 {
 	AUTOFREE char *fs = NULL;
@@ -241,8 +255,13 @@ static void check_mounts(const struct spec *s, struct report *r)
 		log_warn("linux.namespaces: no mount namespace: mounts, devices, "
 			 "masked and read-only paths are not applied (they would "
 			 "land in the host's)");
-	if (read_file_at(AT_FDCWD, "/proc/filesystems", &fs, &len) < 0)
-		fs = NULL;
+	/* /proc/filesystems only for a type that is not everyday (create
+	 * reads nothing more for the usual config) */
+	for (i = 0; i < s->n_mounts && !fs; i++)
+		if (s->mounts[i].type && !s->mounts[i].bind &&
+		    !common_fs(s->mounts[i].type) &&
+		    read_file_at(AT_FDCWD, "/proc/filesystems", &fs, &len) < 0)
+			fs = NULL;
 	for (i = 0; i < s->n_mounts; i++) {
 		const struct spec_mount *m = &s->mounts[i];
 
