@@ -46,11 +46,12 @@ all:
 	$(call setup,-n build,$(NAME))
 
 # Fragments owned by their modules: libseccomp's static build (SECCOMP=1),
-# the pure cgroup v2 VM test tier and the engine tier.
+# the pure cgroup v2 VM test tier, the engine tier and the Kubernetes CRI tier.
 -include third_party/libseccomp.mk
 -include test/vm/vm.mk
 -include test/systemd/systemd.mk
 -include test/engines/engines.mk
+-include test/k8s/k8s.mk
 
 deps:
 	@sh third_party/deps.sh build
