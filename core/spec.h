@@ -5,6 +5,10 @@
 #ifndef OCIBOX_SPEC_H
 #define OCIBOX_SPEC_H
 
+/* The runtime-spec version ocibox implements: what `spec`, state.json,
+ * the seccomp listener's state, `features` and --version say. */
+#define SPEC_VERSION "1.3.0"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/spec.h"
 #include "core/err.h"
 #include "core/state.h"
 #include "core/util.h"
@@ -270,7 +271,7 @@ void state_write_json(const struct state *st, struct jw *w, const char *status)
 {
 	jw_obj_begin(w);
 	jw_key(w, "ociVersion");
-	jw_str(w, "1.2.0");
+	jw_str(w, SPEC_VERSION);
 	jw_key(w, "id");
 	jw_str(w, st->id);
 	jw_key(w, "pid");
@@ -301,7 +302,7 @@ int state_save(const struct state *st)
 	jw_init(&w);
 	jw_obj_begin(&w);
 	jw_key(&w, "ociVersion");
-	jw_str(&w, "1.2.0");
+	jw_str(&w, SPEC_VERSION);
 	jw_key(&w, "id");
 	jw_str(&w, st->id);
 	jw_key(&w, "status");
