@@ -76,6 +76,7 @@ int cmd_features(int argc, char **argv)
 	enabled(&w, "apparmor", false);
 	enabled(&w, "selinux", false);
 	enabled(&w, "intelRdt", false);
+	enabled(&w, "netDevices", true);
 	jw_key(&w, "mountExtensions");
 	jw_obj_begin(&w);
 	enabled(&w, "idmap", false);

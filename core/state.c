@@ -247,6 +247,8 @@ static int open_state(struct state *st, const char *root, const char *id,
 	st->annotations = raw_tok(&d, "annotations", 0);
 	i = json_get(&d, 0, "ocibox_post_hooks");
 	st->post_hooks = i >= 0 && json_type(&d, i) == JSON_TRUE;
+	i = json_get(&d, 0, "ocibox_net_devices");
+	st->net_devices = i >= 0 && json_type(&d, i) == JSON_TRUE;
 	json_fini(&d);
 	return 0;
 fail_doc:
@@ -337,6 +339,10 @@ int state_save(const struct state *st)
 	}
 	if (st->post_hooks) {
 		jw_key(&w, "ocibox_post_hooks");
+		jw_bool(&w, true);
+	}
+	if (st->net_devices) {
+		jw_key(&w, "ocibox_net_devices");
 		jw_bool(&w, true);
 	}
 	jw_obj_end(&w);
