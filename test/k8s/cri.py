@@ -63,6 +63,10 @@ class CRI:
         return fn(json_format.ParseDict(req, req_type()), timeout=timeout)
 
 
+class Unavailable(Exception):
+    """containerd no longer answers: the scenario cannot go on"""
+
+
 class Run:
     """one handler's pass: its checks (PASS/FAIL lines) and, per call, a
     result summary free of what differs by nature (ids, addresses, names)"""
@@ -94,6 +98,8 @@ class Run:
         except grpc.RpcError as e:
             rep, err = None, e
         dt = time.monotonic() - t0
+        if err is not None and err.code() == grpc.StatusCode.UNAVAILABLE:
+            raise Unavailable("%s: %s" % (step, err.details()))
         if err is not None:
             summary = "error " + err.code().name
         else:
@@ -666,7 +672,9 @@ def stop_remove_pod(r, sid, pod):
 
 def leave_running(r):
     """one running pod with one running container, left for run.sh"""
-    im = r.cri.call(IMG, "ImageStatus", {"image": {"image": r.a.image}})
+    im = r.expect_ok("ImageStatus", IMG, "ImageStatus", {"image": {"image": r.a.image}})
+    if im is None:
+        return
     got = run_pod(r, "crash")
     if got is None:
         return
@@ -722,11 +730,15 @@ def main():
     for h in a.handlers:
         r = Run(cri, h, a)
         t0 = time.monotonic()
-        (leave_running if a.leave_running else scenario)(r)
-        print("    %s: %.1f s" % (h, time.monotonic() - t0))
         runs.append(r)
+        try:
+            (leave_running if a.leave_running else scenario)(r)
+        except Unavailable as e:
+            r.check("containerd answers (stopped at %s)" % e, False)
+            break
+        print("    %s: %.1f s" % (h, time.monotonic() - t0))
     failed = sum(r.failed for r in runs)
-    if not a.leave_running and len(runs) > 1:
+    if not a.leave_running and len(runs) == len(a.handlers) > 1:
         failed += compare(runs)
     return 1 if failed else 0
 

@@ -215,6 +215,8 @@ start_containerd() {
 		exec "$@"' sh "$D" containerd --config "$D/config.toml" \
 		</dev/null >"$D/containerd.log" 2>&1 ) &
 	echo $! > "$D/containerd.pid"
+	# stopped by its pid here; bash must not report its death as a job's
+	disown $!
 	if ! wait_for 30 eval 'ctr --address "$S" version >/dev/null 2>&1'; then
 		say "FAIL: k8s: containerd did not start: $(tail -3 "$D/containerd.log")"
 		return 1
@@ -252,24 +254,52 @@ for i in "pause localhost/ocibox-k8s-pause:1 /pause" "bb localhost/ocibox-k8s-bb
 done
 
 # ---- the kubelet's calls, for both handlers
-# shellcheck disable=SC2086
-PYTHONPATH=$K8S_B timeout -k 10 900 /usr/bin/python3 "$top/test/k8s/cri.py" \
-	--socket "$S" --netns-pid "$CPID" --dir "$T/kubelet" \
-	--cgroup-driver "$DRIVER" --cgroup-parent "$( [ "$DRIVER" = systemd ] && echo "$SLICE" || echo "/$CG")" \
-	--image localhost/ocibox-k8s-bb:1 --pause-image localhost/ocibox-k8s-pause:1 \
-	ocibox runc 2>&1 | tee -a "$log"
-[ "${PIPESTATUS[0]}" = 0 ] || say "FAIL: k8s: cri.py exited with status ${PIPESTATUS[0]}"
-
-# ---- nothing left, with containerd still running
 expect_none() { # DESC WHAT
 	if [ -z "$2" ]; then say "PASS: k8s: $1"; else
 		say "FAIL: k8s: $1"; printf '    left: %s\n' "$(echo $2 | head -c 600)"
 	fi
 }
+cri() { # [--leave-running] HANDLER...: test/k8s/cri.py, its lines in the log
+	PYTHONPATH=$K8S_B timeout -k 10 900 /usr/bin/python3 "$top/test/k8s/cri.py" \
+		--socket "$S" --netns-pid "$CPID" --dir "$T/kubelet" \
+		--cgroup-driver "$DRIVER" --cgroup-parent "$PARENT" \
+		--image localhost/ocibox-k8s-bb:1 --pause-image localhost/ocibox-k8s-pause:1 \
+		"$@" 2>&1 | tee -a "$log"
+	[ "${PIPESTATUS[0]}" = 0 ] || say "FAIL: k8s: cri.py $* exited with status ${PIPESTATUS[0]}"
+}
+alive_ctrd() { kill -0 "$CPID" 2>/dev/null; }
+# after containerd is gone (killed here, or died by itself): the teardown,
+# the same as at exit, must leave nothing
+after_death() { # WHY
+	running=$(runtime_states "$D/ocibox-root" | wc -l)/$(runtime_states "$D/runc-root" | wc -l)
+	shims=$(ours | wc -l)
+	teardown
+	expect_none "$1 ($running ocibox/runc containers, $shims shims running): no shim or container process left" \
+		"$(ours)"
+	expect_none "after containerd: no ocibox state left" "$(runtime_states "$D/ocibox-root")"
+	expect_none "after containerd: no runc state left" "$(runtime_states "$D/runc-root")"
+	expect_none "after containerd: no cgroup left" "$(our_cgroups)"
+	expect_none "after containerd: its mount namespace (overlays, shm, netns mounts) is gone" \
+		"$(ns_alive mnt "$MNTNS" && echo "$MNTNS still held")"
+	expect_none "after containerd: its network namespace (the pod bridge) is gone" \
+		"$(ns_alive net "$NETNS" && echo "$NETNS still held")"
+	expect_none "no mount left below the tier's temp dir (host view)" \
+		"$(awk -v d="$T/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo)"
+}
+PARENT=/$CG
+[ "$DRIVER" = systemd ] && PARENT=$SLICE
+cri ocibox runc
+if ! alive_ctrd; then
+	say "FAIL: k8s: containerd died during the run: $(tail -3 "$D/containerd.log")"
+	after_death "containerd died mid-run"
+	summary; exit
+fi
+
+# ---- nothing left, with containerd still running
 expect_none "no containerd container left in the k8s.io namespace (sandboxes, containers)" \
 	"$(C containers ls -q)"
 expect_none "no task left" "$(C tasks ls -q)"
-expect_none "no shim left (processes started for our containerd)" "$(ours | grep -vx "$CPID")"
+expect_none "no shim left (processes started for our containerd)" "$(ours)"
 expect_none "no ocibox state left under the handler's root" "$(runtime_states "$D/ocibox-root")"
 expect_none "no runc state left under the handler's root" "$(runtime_states "$D/runc-root")"
 expect_none "no mount left below the containerd state and root (rootfs, shm, netns)" \
@@ -282,26 +312,11 @@ expect_none "the pod bridge lives in containerd's network namespace only" \
 	"$(nsenter -t "$CPID" -n ip -o link show cni-k8s0 >/dev/null 2>&1 || echo "no cni-k8s0 there")$(ip -o link show cni-k8s0 2>/dev/null)"
 
 # ---- containerd dies mid-run: one running pod per handler, then SIGKILL
-# containerd; the teardown (the same as at exit) must still leave nothing
-PYTHONPATH=$K8S_B timeout -k 10 300 /usr/bin/python3 "$top/test/k8s/cri.py" \
-	--socket "$S" --netns-pid "$CPID" --dir "$T/kubelet" \
-	--cgroup-driver "$DRIVER" --cgroup-parent "$( [ "$DRIVER" = systemd ] && echo "$SLICE" || echo "/$CG")" \
-	--image localhost/ocibox-k8s-bb:1 --pause-image localhost/ocibox-k8s-pause:1 \
-	--leave-running ocibox runc 2>&1 | tee -a "$log"
-running=$(runtime_states "$D/ocibox-root" | wc -l)/$(runtime_states "$D/runc-root" | wc -l)
-shims=$(ours | grep -vcx "$CPID")
+cri --leave-running ocibox runc
+expect_none "before the kill: a sandbox and a container running per handler" \
+	"$( [ "$(runtime_states "$D/ocibox-root" | wc -l)/$(runtime_states "$D/runc-root" | wc -l)" = 2/2 ] ||
+		echo "ocibox $(runtime_states "$D/ocibox-root" | wc -l), runc $(runtime_states "$D/runc-root" | wc -l)")"
 kill -9 "$CPID"
-wait_for 10 eval '! kill -0 '"$CPID"' 2>/dev/null'
-teardown
-expect_none "containerd killed with pods running ($running ocibox/runc containers, $shims shims): no shim or container process left" \
-	"$(ours)"
-expect_none "containerd killed: no ocibox state left" "$(runtime_states "$D/ocibox-root")"
-expect_none "containerd killed: no runc state left" "$(runtime_states "$D/runc-root")"
-expect_none "containerd killed: no cgroup left" "$(our_cgroups)"
-expect_none "containerd killed: its mount namespace (overlays, shm, netns mounts) is gone" \
-	"$(ns_alive mnt "$MNTNS" && echo "$MNTNS still held")"
-expect_none "containerd killed: its network namespace is gone" \
-	"$(ns_alive net "$NETNS" && echo "$NETNS still held")"
-expect_none "no mount left below the tier's temp dir (host view)" \
-	"$(awk -v d="$T/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo)"
+wait_for 10 eval '! alive_ctrd'
+after_death "containerd killed with pods running"
 summary
