@@ -30,7 +30,6 @@ done
 
 # lib.sh: $T (private temp dir, removed at exit), mkrootfs, wait_for
 . "$top/test/lib.sh"
-TESTNAME=k8s
 log=$T/results
 : > "$log"
 say() { printf '%s\n' "$*" | tee -a "$log"; }
