@@ -500,11 +500,12 @@ def scenario(r):
     r.exec_expect("ExecSync pid 1 is the container's own program (pid namespace per container)",
                   cid, ["sh", "-c", "tr '\\0' ' ' < /proc/1/cmdline"],
                   lambda o: o.startswith("/bin/sh -c trap"))
-    # each masked path that this kernel has is a mount point, files empty;
+    # each masked path that this kernel has is a mount point, files read
+    # empty (/dev/null over them);
     # each read-only path that it has is mounted read-only
     script = "for p in %s; do [ -e $p ] || continue; " \
         "o=$(awk -v p=$p '$5 == p {print $6}' /proc/self/mountinfo); " \
-        "if [ -f $p ]; then n=$(cat $p | wc -c); else n=dir; fi; echo \"$p ${o%%%%,*} $n\"; done"
+        "if [ -d $p ]; then n=dir; else n=$(cat $p | wc -c); fi; echo \"$p ${o%%%%,*} $n\"; done"
     r.exec_expect("ExecSync the kubelet's masked paths are masked", cid,
                   ["sh", "-c", script % " ".join(MASKED)],
                   lambda o: o and all(len(l.split()) == 3 and l.split()[1] in ("rw", "ro")
