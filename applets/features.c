@@ -79,7 +79,7 @@ int cmd_features(int argc, char **argv)
 	enabled(&w, "netDevices", true);
 	jw_key(&w, "mountExtensions");
 	jw_obj_begin(&w);
-	enabled(&w, "idmap", false);
+	enabled(&w, "idmap", true);
 	jw_obj_end(&w);
 	jw_obj_end(&w);
 	jw_key(&w, "annotations");
