@@ -36,6 +36,8 @@ testing "spec --rootless adds a user namespace" \
 
 testing "features is JSON listing namespaces" \
 	"$OCIBOX features | jq -r '.linux.namespaces | length'" "8"
+testing "features: AppArmor support (applied where the host has it enabled)" \
+	"$OCIBOX features | jq -r .linux.apparmor.enabled" "true"
 testing "features: the systemd cgroup driver, not systemd --user" \
 	"$OCIBOX features | jq -r '.linux.cgroup | \"\\(.systemd) \\(.systemdUser)\"'" "true false"
 
