@@ -505,8 +505,16 @@ static int sd_connect(struct dbus_conn *c)
 int cgsd_stop(const struct cgroup *cg)
 {
 	struct dbus_conn c;
+	struct err saved = err_last;
 	int rc;
 
+	/* What is left in the unit dies first: a pid namespace's init
+	 * ignores systemd's SIGTERM, and the stop would wait for systemd's
+	 * timeout (90 s; a create that fails in cgroup_create gets here
+	 * while the init lives). A unit already gone has nothing to kill. */
+	if (cgroup_kill(cg, SIGKILL) < 0)
+		log_debug("systemd: %s: kill: %s", cg->unit, err_last.msg);
+	err_last = saved;
 	if (sd_connect(&c) < 0)
 		return -1;
 	/* a unit that failed (an OOM kill) stays loaded until reset */
