@@ -27,6 +27,7 @@
 #include "core/err.h"
 #include "core/hooks.h"
 #include "core/mount.h"
+#include "core/netdev.h"
 #include "core/ns.h"
 #include "core/proc.h"
 #include "core/seccomp.h"
@@ -73,6 +74,7 @@ static void keep_from_config(struct state *st, const struct spec *s)
 	/* start and delete read the kept config.json only when they must */
 	st->post_hooks = s->hooks[SPEC_HOOK_POSTSTART].n ||
 			 s->hooks[SPEC_HOOK_POSTSTOP].n;
+	st->net_devices = s->linux.n_net_devices > 0;
 }
 
 /* What create made of the cgroup, for delete (state.json). */
@@ -422,7 +424,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	struct cgroup cg;
 	struct child c;
 	struct sc_filter filter = { 0 };
-	bool into_cgroup;
+	bool into_cgroup, netdev_in = false;
 	AUTOCLOSE int fifo = -1, console = -1, cgfd = -1;
 	int sv[2] = { -1, -1 }, problems = 0;
 	char created[40], rootfs[PATH_MAX], cfgpath[PATH_MAX];
@@ -542,6 +544,9 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	if (s.linux.ns[SPEC_NS_USER].present && !s.linux.ns[SPEC_NS_USER].path &&
 	    ns_write_idmaps(pid, &s.linux) < 0)
 		goto undo_child;
+	if (netdev_enter(&s.linux, pid, st.dirfd) < 0)
+		goto undo_child;
+	netdev_in = true;
 	if (s.process.oom_score_adj.set) {
 		char path[64], val[24];
 
@@ -598,6 +603,13 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 
 undo_child:
 	kill_reap(pid);
+	/* pinned: the namespace outlives its init */
+	if (netdev_in) {
+		struct err saved = err_last;
+
+		netdev_leave(&s.linux, 0, st.dirfd);
+		err_last = saved;
+	}
 undo_sync:
 	if (sv[0] >= 0)
 		close(sv[0]);
@@ -776,10 +788,15 @@ int container_destroy(struct state *st)
 			kill_cgroup(&cg);
 		cgroup_destroy(&cg);
 	}
-	if (st->post_hooks && load_kept_config(st, &hs) == 0) {
-		json = state_json(st, "stopped");
-		hooks_run(&hs, SPEC_HOOK_POSTSTOP, json);
-		free(json);
+	if ((st->post_hooks || st->net_devices) &&
+	    load_kept_config(st, &hs) == 0) {
+		/* the interfaces are back before any poststop hook runs */
+		netdev_leave(&hs.linux, 0, st->dirfd);
+		if (st->post_hooks) {
+			json = state_json(st, "stopped");
+			hooks_run(&hs, SPEC_HOOK_POSTSTOP, json);
+			free(json);
+		}
 		spec_free(&hs);
 	}
 	return state_remove(st);

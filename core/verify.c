@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/mount.h"
+#include "core/netdev.h"
 #include "core/ns.h"
 #include "core/proc.h"
 #include "core/util.h"
@@ -440,6 +441,31 @@ static void check_process(const struct spec *s, struct report *r)
 	close(rootfd);
 }
 
+/* linux.netDevices: interfaces that exist here, moved into a network
+ * namespace of the container's own (the spec: one the runtime can check
+ * the move into), under names that do not collide. */
+static void check_netdevs(const struct spec_linux *lx, struct report *r)
+{
+	const struct spec_netdev *d;
+	size_t i, j;
+
+	if (lx->n_net_devices && !private_ns(lx, SPEC_NS_NETWORK))
+		report(r, 0, "linux.netDevices: needs a network namespace of "
+		       "the container's own (linux.namespaces has no "
+		       "\"network\" entry, or its path is the runtime's)");
+	for (i = 0; i < lx->n_net_devices; i++) {
+		d = &lx->net_devices[i];
+		if (!netdev_exists(d->host))
+			report(r, ENODEV, "linux.netDevices.%s: no such network "
+			       "interface here", d->host);
+		for (j = 0; j < i; j++)
+			if (str_eq(lx->net_devices[j].name, d->name))
+				report(r, 0, "linux.netDevices.%s.name: \"%s\" "
+				       "is also the name of linux.netDevices.%s",
+				       d->host, d->name, lx->net_devices[j].host);
+	}
+}
+
 bool verify_apparmor_enabled(void)
 {
 	char buf[4] = "";
@@ -474,8 +500,7 @@ int verify_config(const struct spec *s,
 		report(&r, ENOTDIR, "root.path: '%s'", s->root.abs);
 	if (s->linux.has_intel_rdt)
 		report(&r, 0, "linux.intelRdt: not supported");
-	if (s->linux.has_net_devices)
-		report(&r, 0, "linux.netDevices: not supported yet");
+	check_netdevs(&s->linux, &r);
 	if (s->linux.memory_policy.set)
 		check_mempolicy(&s->linux.memory_policy, &r);
 	check_ns(s, &r);
