@@ -73,7 +73,9 @@ int cmd_features(int argc, char **argv)
 	jw_obj_end(&w);
 	jw_key(&w, "seccomp");
 	sc_features(&w);
-	enabled(&w, "apparmor", false);
+	/* features.md: support in the runtime, whatever the host has (a
+	 * profile where AppArmor is not enabled is refused at create) */
+	enabled(&w, "apparmor", true);
 	enabled(&w, "selinux", false);
 	enabled(&w, "intelRdt", false);
 	enabled(&w, "netDevices", true);

@@ -432,15 +432,10 @@ static void check_process(const struct spec *s, struct report *r)
 				log_warn("process.capabilities: %s is not known "
 					 "to this kernel (dropped)", spec_cap_name[c]);
 	}
-	if (p->apparmor_profile) {
-		/* runc and crun refuse a profile they cannot apply */
-		if (!verify_apparmor_enabled())
-			report(r, 0, "process.apparmorProfile: \"%s\": AppArmor is "
-			       "not enabled on this host", p->apparmor_profile);
-		else
-			log_warn("process.apparmorProfile is not applied by this "
-				 "build");
-	}
+	/* runc and crun refuse a profile they cannot apply */
+	if (p->apparmor_profile && !verify_apparmor_enabled())
+		report(r, 0, "process.apparmorProfile: \"%s\": AppArmor is "
+		       "not enabled on this host", p->apparmor_profile);
 	/* args[0] looked up inside the rootfs, never outside it, unless a
 	 * mount may provide it */
 	if (!p->args.n)
