@@ -112,6 +112,7 @@ struct child {
 	int console;       /* connected console socket, or -1 */
 	const struct sc_filter *filter;  /* compiled by the runtime */
 	int cgfd;          /* the runtime's, closed first thing */
+	const int *idmap_trees;  /* mount_idmap_trees(), or NULL */
 };
 
 static bool has_cgroup_mount(const struct spec *s)
@@ -133,6 +134,7 @@ static int child_setup(struct child *c)
 		.userns = s->linux.ns[SPEC_NS_USER].present,
 		.cgroupns = s->linux.ns[SPEC_NS_CGROUP].present,
 		.host_ns = !s->linux.ns[SPEC_NS_MOUNT].present,
+		.idmap_trees = c->idmap_trees,
 	};
 	int keep[2] = { c->sync, c->fifo };
 	char exe[PATH_MAX], *json;
@@ -425,6 +427,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	struct child c;
 	struct sc_filter filter = { 0 };
 	bool into_cgroup, netdev_in = false;
+	int *idmap_trees = NULL;
 	AUTOCLOSE int fifo = -1, console = -1, cgfd = -1;
 	int sv[2] = { -1, -1 }, problems = 0;
 	char created[40], rootfs[PATH_MAX], cfgpath[PATH_MAX];
@@ -509,6 +512,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		fail(errno, "socketpair");
 		goto undo_cgroup;
 	}
+	if (mount_idmap_trees(&s, &idmap_trees) < 0)
+		goto undo_sync;
 	if (ns_join_early(&ns) < 0) {
 		ns_restore(&ns);
 		goto undo_sync;
@@ -516,7 +521,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	c = (struct child){
 		.o = o, .s = &s, .st = &st, .ns = &ns, .sync = sv[1],
 		.fifo = fifo, .console = console, .filter = &filter,
-		.cgfd = cgfd,
+		.cgfd = cgfd, .idmap_trees = idmap_trees,
 	};
 	pid = clone_child(ns.clone_flags, cgfd, &into_cgroup);
 	if (pid == 0) {
@@ -530,6 +535,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	}
 	close(sv[1]);
 	sv[1] = -1;
+	mount_idmap_close(idmap_trees, s.n_mounts);
+	idmap_trees = NULL;
 	st.pid = pid;
 	st.start_time = proc_start_time(pid);
 	if (state_save(&st) < 0)
@@ -611,6 +618,7 @@ undo_child:
 		err_last = saved;
 	}
 undo_sync:
+	mount_idmap_close(idmap_trees, s.n_mounts);
 	if (sv[0] >= 0)
 		close(sv[0]);
 	if (sv[1] >= 0)

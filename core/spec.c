@@ -262,7 +262,7 @@ static const struct mount_opt {
 	{ "ratime", MO_RATIME, MOUNT_ATTR_RELATIME },
 	{ "rnostrictatime", MO_RATIME, MOUNT_ATTR_RELATIME },
 	{ "rnorelatime", MO_RATIME, MOUNT_ATTR_STRICTATIME },
-	{ "idmap", MO_IDMAP, 0 }, { "ridmap", MO_IDMAP, 0 },
+	{ "idmap", MO_IDMAP, 0 }, { "ridmap", MO_IDMAP, 1 },
 	{ "tmpcopyup", MO_TMPCOPYUP, 0 },
 };
 
@@ -1077,6 +1077,7 @@ static void mount_flags(struct ctx *c, struct spec_mount *m)
 			break;
 		case MO_IDMAP:
 			m->idmap = true;
+			m->idmap_rec = o->v;
 			break;
 		case MO_TMPCOPYUP:
 			m->tmpcopyup = true;
@@ -1734,9 +1735,7 @@ void spec_mount_options(struct jw *w)
 
 	jw_arr_begin(w);
 	for (i = 0; i < ARRAY_SIZE(mount_opts); i++)
-		/* idmapped mounts are parsed but not implemented */
-		if (mount_opts[i].kind != MO_IDMAP)
-			jw_str(w, mount_opts[i].name);
+		jw_str(w, mount_opts[i].name);
 	for (i = 0; i < ARRAY_SIZE(propagations); i++)
 		jw_str(w, propagations[i].name);
 	jw_arr_end(w);

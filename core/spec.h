@@ -71,9 +71,10 @@ struct spec_mount {
 	unsigned long attr_clr;
 	const char *data;         /* the remaining options joined by ',' (filesystem data), or NULL */
 	bool bind;                /* "bind" or "rbind" or type "bind" */
-	bool idmap;               /* "idmap"/"ridmap": parsed, not supported (error at create) */
+	bool idmap;               /* "idmap"/"ridmap" (or mappings given): an id-mapped bind */
+	bool idmap_rec;           /* "ridmap": the mapping on every mount of an rbind */
 	bool tmpcopyup;           /* crun extension, parsed, ignored */
-	struct spec_idmap *uid_mappings, *gid_mappings;  /* mount idmaps (parsed) */
+	struct spec_idmap *uid_mappings, *gid_mappings;  /* the mount's id mapping */
 	size_t n_uid_mappings, n_gid_mappings;
 };
 

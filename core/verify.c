@@ -243,6 +243,28 @@ static bool common_fs(const char *t)
 	return false;
 }
 
+/* Id-mapped mounts: binds, with both mappings (the spec: "MUST be
+ * specified along with"), from the mount or, for a bare "idmap", from the
+ * container's user namespace (runc's rule). */
+static void check_idmap(const struct spec *s, const struct spec_mount *m,
+			size_t i, struct report *r)
+{
+	bool own = m->n_uid_mappings || m->n_gid_mappings;
+
+	if (!m->idmap && !own)
+		return;
+	if (!m->bind)
+		report(r, 0, "mounts[%zu]: an id-mapped mount must be a bind "
+		       "mount", i);
+	if (own && (!m->n_uid_mappings || !m->n_gid_mappings))
+		report(r, 0, "mounts[%zu]: uidMappings and gidMappings go "
+		       "together", i);
+	if (!own && (!s->linux.n_uid_mappings || !s->linux.n_gid_mappings))
+		report(r, 0, "mounts[%zu]: \"idmap\" needs uidMappings and "
+		       "gidMappings, of the mount or of linux for the "
+		       "container's user namespace", i);
+}
+
 static void check_mounts(const struct spec *s, struct report *r)
 {
 	AUTOFREE char *fs = NULL;
@@ -288,9 +310,7 @@ static void check_mounts(const struct spec *s, struct report *r)
 			report(r, 0, "mounts[%zu].destination: '%s' is inside "
 			       "/proc (only procfs at /proc, and procfs or the "
 			       "files lxcfs provides below it)", i, dest);
-		if (m->idmap || m->n_uid_mappings || m->n_gid_mappings)
-			report(r, 0, "mounts[%zu]: idmapped mounts are not "
-			       "supported yet", i);
+		check_idmap(s, m, i, r);
 		/* a filesystem module may still load on demand: warn only */
 		if (fs && m->type && !m->bind && !str_eq(m->type, "none") &&
 		    !str_eq(m->type, "cgroup")) {
@@ -412,15 +432,10 @@ static void check_process(const struct spec *s, struct report *r)
 				log_warn("process.capabilities: %s is not known "
 					 "to this kernel (dropped)", spec_cap_name[c]);
 	}
-	if (p->apparmor_profile) {
-		/* runc and crun refuse a profile they cannot apply */
-		if (!verify_apparmor_enabled())
-			report(r, 0, "process.apparmorProfile: \"%s\": AppArmor is "
-			       "not enabled on this host", p->apparmor_profile);
-		else
-			log_warn("process.apparmorProfile is not applied by this "
-				 "build");
-	}
+	/* runc and crun refuse a profile they cannot apply */
+	if (p->apparmor_profile && !verify_apparmor_enabled())
+		report(r, 0, "process.apparmorProfile: \"%s\": AppArmor is "
+		       "not enabled on this host", p->apparmor_profile);
 	/* args[0] looked up inside the rootfs, never outside it, unless a
 	 * mount may provide it */
 	if (!p->args.n)

@@ -30,7 +30,9 @@ for what in "${@:-build}"; do
 	bench) want runc runc; want crun crun ;;
 	vm)    want qemu-system-x86_64 qemu-system-x86; want cpio cpio ;;
 	systemd) want /lib/systemd/systemd systemd; want dbus-daemon dbus
-	         want podman podman; want conmon conmon ;;
+	         want podman podman; want conmon conmon
+	         want dockerd docker.io; want containerd containerd; want ctr containerd
+	         want apparmor_parser apparmor ;;
 	# the Kubernetes CRI tier (test/k8s): containerd's CRI plugin, the CNI
 	# bridge, protoc for the CRI api.proto, python's gRPC for the client
 	k8s)   want containerd containerd; want runc runc

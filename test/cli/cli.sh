@@ -36,6 +36,8 @@ testing "spec --rootless adds a user namespace" \
 
 testing "features is JSON listing namespaces" \
 	"$OCIBOX features | jq -r '.linux.namespaces | length'" "8"
+testing "features: AppArmor support (applied where the host has it enabled)" \
+	"$OCIBOX features | jq -r .linux.apparmor.enabled" "true"
 testing "features: spec 1.0.0 to 1.3.0" \
 	"$OCIBOX features | jq -r '.ociVersionMin + \" \" + .ociVersionMax'" "1.0.0 1.3.0"
 testing "features: the systemd cgroup driver, not systemd --user" \
