@@ -35,12 +35,19 @@ $(K8S_B)/pause: test/k8s/pause.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
-test-k8s:
-	$(call setup,build test k8s,$(K8S_BIN) $(B)/test/probe)
+# what run.sh needs besides the runtime, made on the host: the packages, the
+# source package, api_pb2.py and pause (the systemd tier's guest, which has
+# no apt, runs run.sh with these too: test/systemd/k8s.sh)
+k8s-files:
+	@sh third_party/deps.sh k8s
 	@sh third_party/fetch-libseccomp.sh $(K8S_DL) \
 		containerd=$$(dpkg-query -W -f '$${Version}' containerd) $(K8S_CTRD_ORIG) $(K8S_CTRD_SHA)
 	+@$(MAKE) --no-print-directory $(K8S_B)/api_pb2.py $(K8S_B)/pause
+
+test-k8s:
+	$(call setup,build test k8s,$(K8S_BIN) $(B)/test/probe)
+	+@$(MAKE) --no-print-directory k8s-files
 	@OCIBOX=$(abspath $(K8S_BIN)) PROBE=$(abspath $(B)/test/probe) K8S_B=$(abspath $(K8S_B)) \
 		K8S_CGROUP_DRIVER=$(K8S_CGROUP_DRIVER) bash test/k8s/run.sh
 
-.PHONY: test-k8s
+.PHONY: test-k8s k8s-files

@@ -176,10 +176,12 @@ TIER_TESTS="t_pid1 t_running t_cgroup t_bus t_scope_run t_scope_bus"
 # ---- the driver's checks: test/systemd/driver.sh sets DRIVER_TESTS --------
 DRIVER_TESTS=
 . "$TOP/test/systemd/driver.sh"
-# AppArmor applied (apparmor.sh), docker and containerd (engines.sh): they
-# add their checks to DRIVER_TESTS
+# AppArmor applied (apparmor.sh), docker and containerd (engines.sh), the
+# Kubernetes CRI tier with SystemdCgroup (k8s.sh): they add their checks to
+# DRIVER_TESTS
 . "$TOP/test/systemd/apparmor.sh"
 . "$TOP/test/systemd/engines.sh"
+. "$TOP/test/systemd/k8s.sh"
 
 t_nothing_left() {
 	testing "nothing left: no ocibox unit" "sd_units_left" ""

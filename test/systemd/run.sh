@@ -18,7 +18,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-build}
 case $B in /*) ;; *) B=$top/$B ;; esac
-timeout=${SYSTEMD_TIMEOUT:-420}
+timeout=${SYSTEMD_TIMEOUT:-900}
 boots=${*:-v2 hybrid}
 for b in $boots; do
 	case $b in v2|hybrid) ;; *) echo "usage: run.sh [v2|hybrid]..." >&2; exit 2 ;; esac
@@ -28,8 +28,9 @@ for f in "$top/ocibox" "$B/test/probe" /bin/busybox /lib/systemd/systemd; do
 done
 command -v dbus-daemon >/dev/null || { echo "test-systemd: dbus is missing" >&2; exit 1; }
 # the modules init loads: virtio PCI transport, 9p over virtio, overlayfs,
-# and virtio-rng (entropy for systemd early on)
-sh "$top/test/vm/kernel.sh" "$B/vm" virtio_pci 9pnet_virtio 9p overlay virtio-rng
+# virtio-rng (entropy for systemd early on), and the bridge and veth for the
+# CNI bridge of the Kubernetes check (k8s.sh; kernel.sh adds llc and stp)
+sh "$top/test/vm/kernel.sh" "$B/vm" virtio_pci 9pnet_virtio 9p overlay virtio-rng bridge veth
 kernel=$(ls "$B"/vm/vmlinuz-* | tail -1)
 kver=${kernel##*/vmlinuz-}
 out=$B/systemd

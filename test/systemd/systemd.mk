@@ -8,10 +8,12 @@
 # Both boots have AppArmor on (apparmor=1 security=apparmor). As root it
 # installs what is missing: qemu-system-x86, cpio, busybox-static, jq,
 # systemd, dbus, podman, conmon, docker.io, containerd, apparmor (its
-# apparmor_parser; third_party/deps.sh); the kernel comes from
+# apparmor_parser; third_party/deps.sh), and the Kubernetes tier's packages
+# and files (k8s.mk's k8s-files: the v2 boot runs test/k8s/run.sh with
+# SystemdCgroup, test/systemd/k8s.sh); the kernel comes from
 # test/vm/kernel.sh, shared with `make test-vm`. Run it under the machine's
-# test lock: flock /tmp/ocibox-ctest.lock make test-systemd
-SYSTEMD_TIMEOUT = 420
+# test lock: flock -o /tmp/ocibox-ctest.lock make test-systemd
+SYSTEMD_TIMEOUT = 900
 SYSTEMD_BOOTS   = v2 hybrid
 SYSTEMD_TESTS   =
 SYSTEMD_APPEND  =
@@ -20,7 +22,8 @@ $(B)/.deps-systemd: third_party/deps.sh
 	@sh third_party/deps.sh vm test systemd
 	@mkdir -p $(B) && touch $@
 
-test-systemd: $(B)/.deps-systemd $(NAME) $(B)/test/probe
+# k8s-files (test/k8s/k8s.mk): what the Kubernetes check (k8s.sh) needs
+test-systemd: $(B)/.deps-systemd $(NAME) $(B)/test/probe k8s-files
 	@B=$(B) SYSTEMD_TIMEOUT=$(SYSTEMD_TIMEOUT) SYSTEMD_TESTS="$(SYSTEMD_TESTS)" \
 		SYSTEMD_APPEND="$(SYSTEMD_APPEND)" sh test/systemd/run.sh $(SYSTEMD_BOOTS)
 
