@@ -31,3 +31,11 @@ B        = build
 SAN      = 1
 # interleaved runs per runtime and cell in `make bench` (the issue asks >= 100)
 BENCH_N  = 100
+# Footprint budgets `make check` holds (test/check/budget.sh; README
+# "Footprint"): bytes of the binary with libseccomp and without (SECCOMP=0),
+# and the peak RSS in KiB of each of create, start, state, kill and delete.
+# test/cli/footprint.sh holds the fourth: a busybox container runs under a
+# 256 KiB memory limit.
+BUDGET_BYTES      = 307200
+BUDGET_BYTES_NOSC = 262144
+BUDGET_RSS_KIB    = 600
