@@ -15,7 +15,7 @@ delta() { # OLD NEW: "DELTA NAME (OLD -> NEW)" for each name whose size differs
 			o = (k in old) ? old[k] : 0
 			if (new[k] != o) printf "%+d %s (%d -> %d)\n", new[k] - o, k, o, new[k]
 		}
-	}' "$1" "$2" | awk '{ d = $1 < 0 ? -$1 : $1; print d, $0 }' | sort -k1,1nr | cut -d' ' -f2-
+	}' "$1" "$2" | awk '{ d = $1 + 0; if (d < 0) d = -d; print d, $0 }' | sort -k1,1nr | cut -d' ' -f2-
 }
 syms() { # nm -S lines -> "BYTES NAME" (the same name twice: summed)
 	awk 'function hex(h,   i, v) {
