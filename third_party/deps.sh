@@ -30,7 +30,9 @@ for what in "${@:-build}"; do
 	bench) want runc runc; want crun crun ;;
 	vm)    want qemu-system-x86_64 qemu-system-x86; want cpio cpio ;;
 	systemd) want /lib/systemd/systemd systemd; want dbus-daemon dbus
-	         want podman podman; want conmon conmon ;;
+	         want podman podman; want conmon conmon
+	         want dockerd docker.io; want containerd containerd; want ctr containerd
+	         want apparmor_parser apparmor ;;
 	*) echo "deps.sh: unknown group '$what'" >&2; exit 2 ;;
 	esac
 done
