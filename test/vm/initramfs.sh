@@ -100,6 +100,15 @@ testing "user namespace: the pivot_root path (--debug)" \
 	"RUNOPTS='--debug' r '$USERNS' /bin/true 2>&1 | grep -o 'rootfs: pivot_root.*'" \
 	"rootfs: pivot_root (initramfs root given a parent)"
 
+# What --no-pivot gives up here: the container's root is moved over the
+# initramfs, not pivoted to, so it takes no lock; in a user namespace its
+# CAP_SYS_ADMIN unmounts it and reaches the initramfs (and the host's
+# mounts stay in its namespace, pinned, beneath it)
+testing "--no-pivot: escape by chroot with Docker's default caps: contained" \
+	"RUNOPTS=--no-pivot r '$CAPS' /escape chroot $CANARY" "container"
+testing "--no-pivot + user namespace + CAP_SYS_ADMIN in it: reaches the initramfs" \
+	"RUNOPTS=--no-pivot r '$USERNS' /escape setns $CANARY" "host"
+
 testing "no state left" "states" ""
 testing "no process of ours left" "ours_left" "0"
 testing "no mount of ours left" "count ' $T' /proc/self/mountinfo" "0"

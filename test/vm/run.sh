@@ -18,6 +18,7 @@ boots=${VM_BOOTS:-v2 initramfs}
 TESTS_v2='build/test/unit/cgroup
 sh test/cli/cgroup.sh'
 TESTS_initramfs='sh test/vm/initramfs.sh
+sh test/cli/pivot.sh
 sh test/cli/lifecycle.sh
 sh test/cli/mounts.sh
 sh test/cli/exec.sh
