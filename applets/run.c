@@ -93,6 +93,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (fg_run(o.console_socket != NULL, start, &o, &status) < 0)
 		die();
+	phase_mark("exited");
 	finish(o.id, keep);
+	phase_mark("deleted");
 	return status;
 }

@@ -141,6 +141,7 @@ static int child_setup(struct child *c)
 	if (r <= 0 || m.type != SYNC_GO)
 		return r < 0 ? -1 : fail(0, "sync: runtime went away");
 	c->st->pid = m.value;
+	phase_mark("go");
 	if (s->linux.ns[SPEC_NS_USER].present && !s->linux.ns[SPEC_NS_USER].path) {
 		/* become the user namespace's root for the setup */
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
@@ -184,8 +185,10 @@ static int child_setup(struct child *c)
 	if (s->domainname &&
 	    setdomainname(s->domainname, strlen(s->domainname)) < 0)
 		return fail(errno, "domainname: setdomainname");
+	phase_mark("ns-setup");
 	if (mount_prepare(&mc) < 0)
 		return -1;
+	phase_mark("mounts");
 	/* prestart and createRuntime run in the runtime's namespaces */
 	if (sync_send(c->sync, SYNC_HOOKS, 0, -1) < 0 ||
 	    sync_expect(c->sync, SYNC_HOOKS_DONE) < 0)
@@ -197,8 +200,10 @@ static int child_setup(struct child *c)
 		if (r < 0)
 			return -1;
 	}
+	phase_mark("hooks-sync");
 	if (mount_pivot(&mc) < 0 || proc_sysctl(s) < 0)
 		return -1;
+	phase_mark("pivot");
 	if (p->terminal) {
 		if (console_setup(c->console, p, !mc.host_ns) < 0)
 			return -1;
@@ -208,6 +213,7 @@ static int child_setup(struct child *c)
 	}
 	if (mount_finish(&mc) < 0)
 		return -1;
+	phase_mark("masked-ro");
 	close(mc.rootfd);
 	/* Before args[0] and PATH are looked up: an fd the caller left open
 	 * (a host directory) must not be reachable as /proc/self/fd/N/...
@@ -220,6 +226,7 @@ static int child_setup(struct child *c)
 	    proc_find_exe(p, -1, exe) < 0 ||
 	    proc_identity(p, c->filter, &notify_fd) < 0)
 		return -1;
+	phase_mark("identity");
 	if (sync_pass_listener(c->sync, notify_fd) < 0)
 		return -1;
 	/* From here on the runtime may exit: do not die with it. */
@@ -246,6 +253,7 @@ static int child_setup(struct child *c)
 	} else if (sync_expect(c->sync, SYNC_START) < 0) {
 		return -1;
 	}
+	phase_mark("released");
 	close(c->sync);
 	c->sync = -1;
 	if (s->hooks[SPEC_HOOK_START_CONTAINER].n) {
@@ -440,9 +448,11 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	if (spec_parse(&s, memcpy(xmalloc(raw_len + 1), raw, raw_len + 1),
 		       raw_len, o->bundle, NULL) < 0)
 		return -1;
+	phase_mark("parsed");
 	if (verify_config(&s, first_problem, &problems) > 0 ||
 	    check_opts(o, &s) < 0)
 		goto undo_spec;
+	phase_mark("verified");
 	if (ns_open(&ns, &s.linux) < 0)
 		goto undo_spec;
 	cgroup_device_rules(&s, &s.linux.resources);
@@ -461,6 +471,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	 * for podman's profile) */
 	if (sc_prepare(&s, o->root, &filter) < 0)
 		goto undo_ns;
+	phase_mark("checked");
 
 	if (state_create(&st, o->root, o->id) < 0)
 		goto undo_ns;
@@ -491,12 +502,14 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 			goto undo_state;
 		}
 	}
+	phase_mark("state");
 	/* a systemd unit is made once the init exists (cgsd_start) */
 	if (!cg.unit[0]) {
 		if (cgroup_create(&cg, res) < 0)
 			goto undo_state;
 		keep_made(&st, &cg);
 	}
+	phase_mark("cgroup");
 	cgfd = cgroup_clone_fd(&cg);
 	if (s.process.terminal) {
 		console = console_open(o->console_socket, o->console_fd);
@@ -516,11 +529,14 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		.fifo = fifo, .console = console, .filter = &filter,
 		.cgfd = cgfd,
 	};
+	phase_mark("clone");
 	pid = clone_child(ns.clone_flags, cgfd, &into_cgroup);
 	if (pid == 0) {
+		phase_mark("child");
 		close(sv[0]);
 		child_main(&c);
 	}
+	phase_mark("cloned");
 	if (ns_restore(&ns) < 0 || pid < 0) {
 		if (pid < 0)
 			fail(errno, "clone container init");
@@ -532,6 +548,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	st.start_time = proc_start_time(pid);
 	if (state_save(&st) < 0)
 		goto undo_child;
+	phase_mark("state-pid");
 	if (cg.unit[0]) {
 		if (cgsd_start(&cg, pid, res, &s, o->id) < 0)
 			goto undo_child;
@@ -568,9 +585,11 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 			err_last = real;   /* the check's own failure is noise */
 		goto undo_child;
 	}
+	phase_mark("ready");
 	strcpy(st.status, "created");
 	if (state_save(&st) < 0)
 		goto undo_child;
+	phase_mark("state-created");
 	if ((o->pid_file && write_pid_file(o->pid_file, pid) < 0) ||
 	    (o->pidfd_socket && proc_send_pidfd(o->pidfd_socket, pid) < 0))
 		goto undo_child;
@@ -582,6 +601,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		strcpy(st.status, "running");
 		if (state_save(&st) < 0)
 			goto undo_child;
+		phase_mark("state-running");
 		if (s.hooks[SPEC_HOOK_POSTSTART].n) {
 			json = state_json(&st, "running");
 			hooks_run(&s, SPEC_HOOK_POSTSTART, json);

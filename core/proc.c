@@ -64,6 +64,7 @@ int proc_protect_exe(char **argv)
 		return fail(errno, "protect the runtime binary: read-only "
 			    "mount of '/proc/self/exe'");
 	}
+	phase_mark("reexec");
 	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	close(fd);
 	return fail(errno, "re-execute the runtime from a read-only mount");
@@ -435,6 +436,7 @@ int proc_exec(const struct spec_process *p, const char *exe, int first_close)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 	}
+	phase_mark("execve");
 	execve(exe, (char *const *)p->args.v, (char *const *)p->env.v);
 	return fail(errno, "exec \"%s\"", p->args.v[0]);
 }

@@ -493,3 +493,22 @@ void rfc3339_now(char *buf, size_t size)
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		 tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
+
+void phase_mark(const char *name)
+{
+	static int on = -1;
+	struct timespec ts;
+	char line[96];
+	int n;
+
+	if (on < 0)
+		on = getenv("OCIBOX_PHASES") != NULL;
+	if (!on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	n = snprintf(line, sizeof(line), "ocibox-phase %s %d %lld\n", name,
+		     (int)getpid(), (long long)ts.tv_sec * 1000000000LL +
+		     ts.tv_nsec);
+	if (write(2, line, (size_t)n) < 0)
+		return;
+}
