@@ -529,6 +529,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		.fifo = fifo, .console = console, .filter = &filter,
 		.cgfd = cgfd,
 	};
+	proc_note_ignored();
 	phase_mark("clone");
 	pid = clone_child(ns.clone_flags, cgfd, &into_cgroup);
 	if (pid == 0) {
