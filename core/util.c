@@ -110,10 +110,33 @@ int write_all(int fd, const void *buf, size_t len)
 
 int read_fd(int fd, char **out, size_t *len)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = xmalloc(cap);
+	/* Most files read here (cgroup files, state.json, mountinfo) fit in
+	 * a page: read them on the stack and allocate their exact size. A
+	 * 4 KiB heap buffer freed soon after makes musl's malloc map and
+	 * unmap a fresh group each time, a TLB flush per file. */
+	char first[4096];
+	size_t cap, n = 0;
+	char *buf;
 	ssize_t r;
 
+	for (;;) {
+		r = read(fd, first + n, sizeof(first) - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return fail(errno, "read");
+		if (r == 0) {
+			buf = xmalloc(n + 1);
+			memcpy(buf, first, n);
+			goto done;
+		}
+		n += r;
+		if (n + 1 >= sizeof(first))
+			break;
+	}
+	cap = 2 * sizeof(first);
+	buf = xmalloc(cap);
+	memcpy(buf, first, n);
 	for (;;) {
 		if (n + 1 >= cap)
 			buf = xrealloc(buf, cap *= 2);
@@ -128,6 +151,7 @@ int read_fd(int fd, char **out, size_t *len)
 			break;
 		n += r;
 	}
+done:
 	buf[n] = '\0';
 	*out = buf;
 	*len = n;
