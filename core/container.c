@@ -762,7 +762,7 @@ static void wait_gone(int pidfd)
 		;
 }
 
-int container_destroy(struct state *st)
+int container_destroy(struct state *st, const struct cgroup *known)
 {
 	struct cgroup cg;
 	struct spec hs;
@@ -770,8 +770,13 @@ int container_destroy(struct state *st)
 	bool have_cg = false;
 	char *json;
 
-	if (st->cgroup && cgroup_init_path(&cg, st->cgroup) == 0) {
+	if (known) {
+		cg = *known;
 		have_cg = true;
+	} else if (st->cgroup && cgroup_init_path(&cg, st->cgroup) == 0) {
+		have_cg = true;
+	}
+	if (have_cg) {
 		if (st->cgroup_made)
 			cgroup_set_made(&cg, st->cgroup_made);
 		if (st->sd_unit)
@@ -828,7 +833,7 @@ int container_delete(const char *root, const char *id, bool force)
 		state_fini(&st);
 		return -1;
 	}
-	r = container_destroy(&st);
+	r = container_destroy(&st, NULL);
 	state_fini(&st);
 	return r;
 }
