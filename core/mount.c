@@ -5,6 +5,7 @@
  * can never send a mount to the host. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@
 
 #include "core/err.h"
 #include "core/mount.h"
+#include "core/mountinfo.h"
+#include "core/ns.h"
 #include "core/util.h"
 #include "core/verify.h"
 
@@ -266,6 +269,18 @@ static int setattr(int fd, unsigned flags, unsigned long set, unsigned long clr,
 			    &attr, sizeof(attr));
 }
 
+/* Id-map detached mount FD (and every mount below it if REC) through the
+ * user namespace USERNS. 0 or -1 with errno. */
+static int setattr_idmap(int fd, bool rec, int userns)
+{
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns,
+	};
+
+	return (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH |
+			    (rec ? AT_RECURSIVE : 0), &attr, sizeof(attr));
+}
+
 /* MS_* mount flags as MOUNT_ATTR_* */
 static unsigned long ms_attr(unsigned long ms)
 {
@@ -409,7 +424,8 @@ static int check_proc_dest(struct mount_ctx *mc, const struct spec_mount *m,
 	return 0;
 }
 
-static int mount_one(struct mount_ctx *mc, const struct spec_mount *m)
+static int mount_one(struct mount_ctx *mc, const struct spec_mount *m,
+		     int idmapped)
 {
 	const struct spec *s = mc->spec;
 	char src[PATH_MAX], fp[FDPATH_MAX];
@@ -447,6 +463,10 @@ static int mount_one(struct mount_ctx *mc, const struct spec_mount *m)
 		return -1;
 	if (type && (str_eq(type, "cgroup") || str_eq(type, "cgroup2")))
 		return mount_one_cgroup(mc, m, fd);
+	if (idmapped >= 0)   /* the runtime made it (mount_idmap_trees) */
+		return attach(idmapped, fd, m->destination) < 0 ? -1 :
+		       mnt_flags(idmapped, m->destination, flags & REMOUNT_MASK,
+				 m->propagation, m->attr_set, m->attr_clr);
 	if (m->bind)
 		return bind_at(AT_FDCWD, src, fd, m->destination, flags & MS_REC,
 			       flags & REMOUNT_MASK, m->propagation, m->attr_set,
@@ -772,10 +792,220 @@ int mount_prepare(struct mount_ctx *mc)
 		return fail(errno, "open rootfs '%s'", s->root.abs);
 	mc->rootfd = fd_not_stdio(fd);
 	for (i = 0; i < s->n_mounts; i++)
-		if (mount_one(mc, &s->mounts[i]) < 0)
+		if (mount_one(mc, &s->mounts[i],
+			      mc->idmap_trees ? mc->idmap_trees[i] : -1) < 0)
 			return fail_ctx("mounts[%zu] (%s)", i,
 					s->mounts[i].destination);
 	return setup_dev(mc);
+}
+
+/* ---- pivot_root from an initramfs ---- */
+
+/* Before Linux 7.0 the kernel's rootfs (the ramfs or tmpfs an initramfs is
+ * unpacked into) is the root mount of every mount namespace. A system that
+ * never leaves its initramfs has it as "/", and pivot_root(2) refuses a
+ * root without a parent (EINVAL). Since 7.0 an empty immutable nullfs sits
+ * beneath rootfs, "/" has a parent and the plain pivot_root works. The case
+ * is detected, not guessed: "/" is ramfs or tmpfs (one statfs, the only
+ * cost elsewhere) and mountinfo shows it as its own parent, which only the
+ * namespace's root mount is. */
+static bool root_is_initramfs(unsigned long *root_id)
+{
+	AUTOFREE char *buf = NULL;
+	struct mountinfo mi;
+	struct statfs sf;
+	char *cur;
+	size_t len;
+
+	if (statfs("/", &sf) < 0 ||
+	    (sf.f_type != RAMFS_MAGIC && sf.f_type != TMPFS_MAGIC))
+		return false;
+	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf, &len) < 0)
+		return false;
+	cur = buf;
+	while (mountinfo_next(&cur, &mi))
+		if (mi.id == mi.parent && str_eq(mi.point, "/")) {
+			*root_id = mi.id;
+			return true;
+		}
+	return false;
+}
+
+/* Detach the mounts on the initramfs (ROOT_ID) but the one on "/": our
+ * private namespace's copies of /proc, /sys, /dev, ..., which the copy
+ * stacked on "/" holds too. Paths are looked up from our root, still the
+ * initramfs (what is stacked on the root is not entered). */
+static int detach_host_mounts(unsigned long root_id)
+{
+	AUTOFREE char *buf = NULL;
+	struct mountinfo mi;
+	char *cur;
+	size_t len;
+
+	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf, &len) < 0)
+		return -1;
+	cur = buf;
+	while (mountinfo_next(&cur, &mi)) {
+		if (mi.parent != root_id || mi.id == root_id ||
+		    str_eq(mi.point, "/"))
+			continue;
+		/* the topmost first, until the point is a directory again */
+		while (umount2(mi.point, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+			;
+		if (errno != EINVAL && errno != ENOENT)
+			return fail(errno, "detach '%s'", mi.point);
+	}
+	return 0;
+}
+
+/* The runtime gave the initramfs root a parent before cloning us. */
+static bool initramfs_stacked;
+
+/* In a mount namespace of our own: a recursive copy of the whole tree is
+ * stacked on the initramfs' "/" and becomes our root (what switch_root
+ * does, without moving or deleting anything of the host's), the mounts
+ * left on the initramfs below are detached. The init cloned from here
+ * copies this namespace: its root has a parent and the plain pivot_root
+ * detaches the copy like any old root. In a user namespace the copy is
+ * locked, and pivot_root hands that lock to the container's root: even
+ * CAP_SYS_ADMIN inside cannot unmount it to reach the initramfs. (A root
+ * that is not the top of the namespace's root mount counts as a chroot,
+ * where the kernel refuses CLONE_NEWUSER: hence the chroot into it.) */
+int mount_initramfs_stack(const struct spec *s, bool no_pivot, int saved[2])
+{
+	AUTOCLOSE int tree = -1;
+	unsigned long root_id = 0;
+	char cwd[PATH_MAX];
+
+	saved[0] = saved[1] = -1;
+	if (no_pivot || !s->linux.ns[SPEC_NS_MOUNT].present ||
+	    s->linux.ns[SPEC_NS_MOUNT].path || !root_is_initramfs(&root_id))
+		return 0;
+	saved[0] = openat(AT_FDCWD, "/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (saved[0] < 0)
+		return fail(errno, "initramfs root: open '/proc/self/ns/mnt'");
+	saved[0] = fd_not_stdio(saved[0]);
+	saved[1] = openat(AT_FDCWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (saved[1] < 0)
+		return fail(errno, "initramfs root: open '.'");
+	saved[1] = fd_not_stdio(saved[1]);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return fail(errno, "initramfs root: getcwd");
+	if (unshare(CLONE_NEWNS) < 0)
+		return fail(errno, "initramfs root: unshare the mount namespace");
+	/* nothing done here may reach the host's namespace */
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return fail(errno, "initramfs root: make / slave");
+	tree = (int)syscall(SYS_open_tree, AT_FDCWD, "/", OPEN_TREE_CLONE |
+			    OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return fail(errno, "initramfs root: copy /");
+	if (syscall(SYS_move_mount, tree, "", AT_FDCWD, "/",
+		    MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return fail(errno, "initramfs root: mount the copy on /");
+	if (detach_host_mounts(root_id) < 0)
+		return fail_ctx("initramfs root");
+	if (fchdir(tree) < 0 || chroot(".") < 0)
+		return fail(errno, "initramfs root: enter the copy");
+	/* the same cwd in the copy (the fd is the host namespace's) */
+	if (chdir(cwd) < 0)
+		return fail(errno, "initramfs root: chdir '%s'", cwd);
+	initramfs_stacked = true;
+	return 0;
+}
+
+int mount_initramfs_return(int saved[2])
+{
+	int r = 0;
+
+	initramfs_stacked = false;
+	/* setns also resets our root (the host's) and cwd */
+	if (saved[0] >= 0 && setns(saved[0], CLONE_NEWNS) < 0)
+		r = fail(errno, "initramfs root: return to own mount namespace");
+	if (saved[1] >= 0 && fchdir(saved[1]) < 0 && !r)
+		r = fail(errno, "initramfs root: fchdir back");
+	if (saved[0] >= 0)
+		close(saved[0]);
+	if (saved[1] >= 0)
+		close(saved[1]);
+	saved[0] = saved[1] = -1;
+	return r;
+}
+
+/* The mount's mappings, else the container's (runc's rule for a bare
+ * "idmap"); verify made sure there are some. */
+static void idmap_of(const struct spec *s, const struct spec_mount *m,
+		     const struct spec_idmap **u, size_t *nu,
+		     const struct spec_idmap **g, size_t *ng)
+{
+	bool own = m->n_uid_mappings || m->n_gid_mappings;
+
+	*u = own ? m->uid_mappings : s->linux.uid_mappings;
+	*nu = own ? m->n_uid_mappings : s->linux.n_uid_mappings;
+	*g = own ? m->gid_mappings : s->linux.gid_mappings;
+	*ng = own ? m->n_gid_mappings : s->linux.n_gid_mappings;
+}
+
+void mount_idmap_close(int *trees, size_t n)
+{
+	size_t i;
+
+	for (i = 0; trees && i < n; i++)
+		if (trees[i] >= 0)
+			close(trees[i]);
+	free(trees);
+}
+
+int mount_idmap_trees(const struct spec *s, int **out)
+{
+	const struct spec_idmap *u, *g;
+	const struct spec_mount *m;
+	char src[PATH_MAX];
+	size_t i, nu, ng;
+	int *t = NULL, userns, tree;
+
+	*out = NULL;
+	for (i = 0; i < s->n_mounts; i++) {
+		m = &s->mounts[i];
+		if (!m->idmap && !m->n_uid_mappings && !m->n_gid_mappings)
+			continue;
+		if (!t) {
+			t = xcalloc(s->n_mounts, sizeof(*t));
+			memset(t, -1, s->n_mounts * sizeof(*t));
+		}
+		if (m->source && m->source[0] != '/') {
+			if (path_join(src, sizeof(src), s->bundle, m->source) < 0)
+				goto fail;
+		} else {
+			snprintf(src, sizeof(src), "%s", m->source ? m->source : "");
+		}
+		idmap_of(s, m, &u, &nu, &g, &ng);
+		userns = ns_userns_mapped(u, nu, g, ng);
+		if (userns < 0)
+			goto fail;
+		tree = (int)syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE |
+				    OPEN_TREE_CLOEXEC |
+				    (m->flags & MS_REC ? AT_RECURSIVE : 0));
+		if (tree < 0) {
+			fail(errno, "bind '%s'", src);
+			close(userns);
+			goto fail;
+		}
+		t[i] = fd_not_stdio(tree);
+		tree = setattr_idmap(t[i], m->idmap_rec, userns);
+		close(userns);
+		if (tree < 0) {
+			fail(errno, errno == EINVAL ? "id-map '%s' (does its "
+			     "filesystem support idmapped mounts?)" :
+			     "id-map '%s'", src);
+			goto fail;
+		}
+	}
+	*out = t;
+	return 0;
+fail:
+	mount_idmap_close(t, s->n_mounts);
+	return fail_ctx("config.json: mounts[%zu]", i);
 }
 
 int mount_pivot(struct mount_ctx *mc)
@@ -786,11 +1016,15 @@ int mount_pivot(struct mount_ctx *mc)
 	if (mc->host_ns) {
 		/* the spec: a namespace left out is the runtime's; its root
 		 * and mounts are not ours to change */
+		log_debug("rootfs: chroot (no mount namespace)");
 		if (chdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
 			return fail(errno, "chroot '%s'", root);
 		goto done;
 	}
 	if (mc->no_pivot) {
+		/* the host's root and all its mounts stay in the container's
+		 * namespace beneath its root: pinned, and one umount away */
+		log_debug("rootfs: MS_MOVE + chroot (--no-pivot)");
 		if (chdir(root) < 0)
 			return fail(errno, "chdir '%s'", root);
 		if (mount(root, "/", NULL, MS_MOVE, NULL) < 0)
@@ -801,6 +1035,8 @@ int mount_pivot(struct mount_ctx *mc)
 			return fail(errno, "chdir /");
 		goto done;
 	}
+	log_debug("rootfs: %s", initramfs_stacked ?
+		  "pivot_root (initramfs root given a parent)" : "pivot_root");
 	oldroot = openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (oldroot < 0)
 		return fail(errno, "open /");
