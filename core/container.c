@@ -193,9 +193,12 @@ static int child_setup(struct child *c)
 	if (mount_prepare(&mc) < 0)
 		return -1;
 	phase_mark("mounts");
-	/* prestart and createRuntime run in the runtime's namespaces */
-	if (sync_send(c->sync, SYNC_HOOKS, 0, -1) < 0 ||
-	    sync_expect(c->sync, SYNC_HOOKS_DONE) < 0)
+	/* prestart and createRuntime run in the runtime's namespaces; with
+	 * none, the runtime has nothing to do here (no round trip) */
+	if ((s->hooks[SPEC_HOOK_PRESTART].n ||
+	     s->hooks[SPEC_HOOK_CREATE_RUNTIME].n) &&
+	    (sync_send(c->sync, SYNC_HOOKS, 0, -1) < 0 ||
+	     sync_expect(c->sync, SYNC_HOOKS_DONE) < 0))
 		return -1;
 	if (s->hooks[SPEC_HOOK_CREATE_CONTAINER].n) {
 		json = state_json(c->st, "created");
@@ -434,7 +437,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	struct cgroup cg;
 	struct child c;
 	struct sc_filter filter = { 0 };
-	bool into_cgroup, netdev_in = false;
+	bool into_cgroup, netdev_in = false, gone;
 	int *idmap_trees = NULL;
 	AUTOCLOSE int fifo = -1, console = -1, cgfd = -1;
 	int sv[2] = { -1, -1 }, stacked[2] = { -1, -1 }, problems = 0, back;
@@ -562,10 +565,6 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	mount_idmap_close(idmap_trees, s.n_mounts);
 	idmap_trees = NULL;
 	st.pid = pid;
-	st.start_time = proc_start_time(pid);
-	if (state_save(&st) < 0)
-		goto undo_child;
-	phase_mark("state-pid");
 	if (cg.unit[0]) {
 		if (cgsd_start(&cg, pid, res, &s, o->id) < 0)
 			goto undo_child;
@@ -590,9 +589,17 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 			goto undo_child;
 		}
 	}
-	if ((sync_send(sv[0], SYNC_GO, pid, -1) < 0 &&
-	     sync_pending_error(sv[0]) < 0) ||
-	    parent_sync(o, &s, &st, sv[0], &pid) < 0) {
+	gone = sync_send(sv[0], SYNC_GO, pid, -1) < 0 &&
+	       sync_pending_error(sv[0]) < 0;
+	if (!gone) {
+		/* the init sets itself up meanwhile: a runtime killed before
+		 * this save leaves what one killed before GO did */
+		st.start_time = proc_start_time(pid);
+		if (state_save(&st) < 0)
+			goto undo_child;
+		phase_mark("state-pid");
+	}
+	if (gone || parent_sync(o, &s, &st, sv[0], &pid) < 0) {
 		/* limits apply before the init runs: one below what the
 		 * setup itself needs kills it with no other trace */
 		struct err real = err_last;
