@@ -109,11 +109,11 @@ what() {
 	clone) echo "clone: socketpair, joins" ;;
 	child) echo "clone: clone3 (namespaces, into the cgroup), child runs" ;;
 	cloned) echo "clone: clone3 returns in the runtime" ;;
-	state-pid) echo "state: state.json with the pid" ;;
+	state-pid) echo "state: state.json with the pid (overlaps the init)" ;;
 	go) echo "init: GO received" ;;
 	ns-setup) echo "init setup: cgroup namespace, hostname" ;;
 	mounts) echo "init setup: mounts, device nodes, /dev links" ;;
-	hooks-sync) echo "init setup: hooks round trip to the runtime" ;;
+	hooks-sync) echo "init setup: prestart/createRuntime round trip (none without hooks)" ;;
 	pivot) echo "pivot: pivot_root, old root detached" ;;
 	masked-ro) echo "init setup: masked and read-only paths, read-only root" ;;
 	identity) echo "init setup: fds, rlimits, keyring, caps, uid/gid, seccomp" ;;
