@@ -491,17 +491,24 @@ int proc_exec(const struct spec_process *p, const char *exe, int first_close)
 	/* the runtime may have blocked or ignored signals (run forwards
 	 * them): the program starts with a clean slate */
 	{
+		/* the kernel's struct sigaction: handler, flags, restorer,
+		 * mask. Raw, as musl's sigaction refuses 32-34 (its own
+		 * signals), which a caller may have ignored all the same. */
+		struct { void (*handler)(int); unsigned long flags;
+			 void (*restorer)(void); uint64_t mask; }
+			dfl = { SIG_DFL, 0, NULL, 0 };
 		sigset_t none;
 		int sig;
 
 		/* execve resets what is caught; only what is ignored
 		 * survives it: what proc_note_ignored saw, and SIGPIPE
 		 * (ignored for the exec fifo) */
-		for (sig = 1; sig < NSIG; sig++)
+		for (sig = 1; sig <= 64; sig++)
 			if (sig != SIGKILL && sig != SIGSTOP &&
 			    (!ignored_known || sig == SIGPIPE ||
-			     (sig <= 64 && (ignored >> (sig - 1) & 1))))
-				signal(sig, SIG_DFL);
+			     (ignored >> (sig - 1) & 1)))
+				syscall(SYS_rt_sigaction, sig, &dfl, NULL,
+					sizeof(dfl.mask));
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 	}
