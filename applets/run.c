@@ -37,14 +37,16 @@ static void finish(const char *id, bool keep)
 {
 	struct state st;
 	struct cgroup cg;
+	bool have_cg;
 
 	if (state_open(&st, g.root, id) < 0)
 		return;
-	if (st.cgroup && cgroup_init_path(&cg, st.cgroup) == 0 &&
-	    cgroup_oom_killed(&cg))
+	/* detected once, for the OOM check and the delete */
+	have_cg = st.cgroup && cgroup_init_path(&cg, st.cgroup) == 0;
+	if (have_cg && cgroup_oom_killed(&cg))
 		log_line("error", "container was killed by the OOM killer "
 			 "(linux.resources.memory.limit)");
-	if (!keep && container_destroy(&st) < 0)
+	if (!keep && container_destroy(&st, have_cg ? &cg : NULL) < 0)
 		log_warn("%s", err_last.msg);
 	state_fini(&st);
 }
@@ -93,6 +95,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (fg_run(o.console_socket != NULL, start, &o, &status) < 0)
 		die();
+	phase_mark("exited");
 	finish(o.id, keep);
+	phase_mark("deleted");
 	return status;
 }

@@ -145,6 +145,7 @@ static int child_setup(struct child *c)
 	if (r <= 0 || m.type != SYNC_GO)
 		return r < 0 ? -1 : fail(0, "sync: runtime went away");
 	c->st->pid = m.value;
+	phase_mark("go");
 	if (s->linux.ns[SPEC_NS_USER].present && !s->linux.ns[SPEC_NS_USER].path) {
 		/* become the user namespace's root for the setup */
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
@@ -188,11 +189,16 @@ static int child_setup(struct child *c)
 	if (s->domainname &&
 	    setdomainname(s->domainname, strlen(s->domainname)) < 0)
 		return fail(errno, "domainname: setdomainname");
+	phase_mark("ns-setup");
 	if (mount_prepare(&mc) < 0)
 		return -1;
-	/* prestart and createRuntime run in the runtime's namespaces */
-	if (sync_send(c->sync, SYNC_HOOKS, 0, -1) < 0 ||
-	    sync_expect(c->sync, SYNC_HOOKS_DONE) < 0)
+	phase_mark("mounts");
+	/* prestart and createRuntime run in the runtime's namespaces; with
+	 * none, the runtime has nothing to do here (no round trip) */
+	if ((s->hooks[SPEC_HOOK_PRESTART].n ||
+	     s->hooks[SPEC_HOOK_CREATE_RUNTIME].n) &&
+	    (sync_send(c->sync, SYNC_HOOKS, 0, -1) < 0 ||
+	     sync_expect(c->sync, SYNC_HOOKS_DONE) < 0))
 		return -1;
 	if (s->hooks[SPEC_HOOK_CREATE_CONTAINER].n) {
 		json = state_json(c->st, "created");
@@ -201,8 +207,10 @@ static int child_setup(struct child *c)
 		if (r < 0)
 			return -1;
 	}
+	phase_mark("hooks-sync");
 	if (mount_pivot(&mc) < 0 || proc_sysctl(s) < 0)
 		return -1;
+	phase_mark("pivot");
 	if (p->terminal) {
 		if (console_setup(c->console, p, !mc.host_ns) < 0)
 			return -1;
@@ -212,6 +220,7 @@ static int child_setup(struct child *c)
 	}
 	if (mount_finish(&mc) < 0)
 		return -1;
+	phase_mark("masked-ro");
 	close(mc.rootfd);
 	/* Before args[0] and PATH are looked up: an fd the caller left open
 	 * (a host directory) must not be reachable as /proc/self/fd/N/...
@@ -224,6 +233,7 @@ static int child_setup(struct child *c)
 	    proc_find_exe(p, -1, exe) < 0 ||
 	    proc_identity(p, c->filter, &notify_fd) < 0)
 		return -1;
+	phase_mark("identity");
 	if (sync_pass_listener(c->sync, notify_fd) < 0)
 		return -1;
 	/* From here on the runtime may exit: do not die with it. */
@@ -250,6 +260,7 @@ static int child_setup(struct child *c)
 	} else if (sync_expect(c->sync, SYNC_START) < 0) {
 		return -1;
 	}
+	phase_mark("released");
 	close(c->sync);
 	c->sync = -1;
 	if (s->hooks[SPEC_HOOK_START_CONTAINER].n) {
@@ -426,7 +437,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	struct cgroup cg;
 	struct child c;
 	struct sc_filter filter = { 0 };
-	bool into_cgroup, netdev_in = false;
+	bool into_cgroup, netdev_in = false, gone;
 	int *idmap_trees = NULL;
 	AUTOCLOSE int fifo = -1, console = -1, cgfd = -1;
 	int sv[2] = { -1, -1 }, stacked[2] = { -1, -1 }, problems = 0, back;
@@ -445,9 +456,11 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	if (spec_parse(&s, memcpy(xmalloc(raw_len + 1), raw, raw_len + 1),
 		       raw_len, o->bundle, NULL) < 0)
 		return -1;
+	phase_mark("parsed");
 	if (verify_config(&s, first_problem, &problems) > 0 ||
 	    check_opts(o, &s) < 0)
 		goto undo_spec;
+	phase_mark("verified");
 	if (ns_open(&ns, &s.linux) < 0)
 		goto undo_spec;
 	cgroup_device_rules(&s, &s.linux.resources);
@@ -466,6 +479,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	 * for podman's profile) */
 	if (sc_prepare(&s, o->root, &filter) < 0)
 		goto undo_ns;
+	phase_mark("checked");
 
 	if (state_create(&st, o->root, o->id) < 0)
 		goto undo_ns;
@@ -496,12 +510,14 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 			goto undo_state;
 		}
 	}
+	phase_mark("state");
 	/* a systemd unit is made once the init exists (cgsd_start) */
 	if (!cg.unit[0]) {
 		if (cgroup_create(&cg, res) < 0)
 			goto undo_state;
 		keep_made(&st, &cg);
 	}
+	phase_mark("cgroup");
 	cgfd = cgroup_clone_fd(&cg);
 	if (s.process.terminal) {
 		console = console_open(o->console_socket, o->console_fd);
@@ -529,11 +545,15 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		ns_restore(&ns);
 		goto undo_sync;
 	}
+	proc_note_ignored();
+	phase_mark("clone");
 	pid = clone_child(ns.clone_flags, cgfd, &into_cgroup);
 	if (pid == 0) {
+		phase_mark("child");
 		close(sv[0]);
 		child_main(&c);
 	}
+	phase_mark("cloned");
 	back = mount_initramfs_return(stacked);
 	if (ns_restore(&ns) < 0 || back < 0 || pid < 0) {
 		if (pid < 0)
@@ -545,9 +565,6 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	mount_idmap_close(idmap_trees, s.n_mounts);
 	idmap_trees = NULL;
 	st.pid = pid;
-	st.start_time = proc_start_time(pid);
-	if (state_save(&st) < 0)
-		goto undo_child;
 	if (cg.unit[0]) {
 		if (cgsd_start(&cg, pid, res, &s, o->id) < 0)
 			goto undo_child;
@@ -572,9 +589,17 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 			goto undo_child;
 		}
 	}
-	if ((sync_send(sv[0], SYNC_GO, pid, -1) < 0 &&
-	     sync_pending_error(sv[0]) < 0) ||
-	    parent_sync(o, &s, &st, sv[0], &pid) < 0) {
+	gone = sync_send(sv[0], SYNC_GO, pid, -1) < 0 &&
+	       sync_pending_error(sv[0]) < 0;
+	if (!gone) {
+		/* the init sets itself up meanwhile: a runtime killed before
+		 * this save leaves what one killed before GO did */
+		st.start_time = proc_start_time(pid);
+		if (state_save(&st) < 0)
+			goto undo_child;
+		phase_mark("state-pid");
+	}
+	if (gone || parent_sync(o, &s, &st, sv[0], &pid) < 0) {
 		/* limits apply before the init runs: one below what the
 		 * setup itself needs kills it with no other trace */
 		struct err real = err_last;
@@ -587,9 +612,11 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 			err_last = real;   /* the check's own failure is noise */
 		goto undo_child;
 	}
+	phase_mark("ready");
 	strcpy(st.status, "created");
 	if (state_save(&st) < 0)
 		goto undo_child;
+	phase_mark("state-created");
 	if ((o->pid_file && write_pid_file(o->pid_file, pid) < 0) ||
 	    (o->pidfd_socket && proc_send_pidfd(o->pidfd_socket, pid) < 0))
 		goto undo_child;
@@ -601,6 +628,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		strcpy(st.status, "running");
 		if (state_save(&st) < 0)
 			goto undo_child;
+		phase_mark("state-running");
 		if (s.hooks[SPEC_HOOK_POSTSTART].n) {
 			json = state_json(&st, "running");
 			hooks_run(&s, SPEC_HOOK_POSTSTART, json);
@@ -768,7 +796,7 @@ static void wait_gone(int pidfd)
 		;
 }
 
-int container_destroy(struct state *st)
+int container_destroy(struct state *st, const struct cgroup *known)
 {
 	struct cgroup cg;
 	struct spec hs;
@@ -776,8 +804,13 @@ int container_destroy(struct state *st)
 	bool have_cg = false;
 	char *json;
 
-	if (st->cgroup && cgroup_init_path(&cg, st->cgroup) == 0) {
+	if (known) {
+		cg = *known;
 		have_cg = true;
+	} else if (st->cgroup && cgroup_init_path(&cg, st->cgroup) == 0) {
+		have_cg = true;
+	}
+	if (have_cg) {
 		if (st->cgroup_made)
 			cgroup_set_made(&cg, st->cgroup_made);
 		if (st->sd_unit)
@@ -839,7 +872,7 @@ int container_delete(const char *root, const char *id, bool force)
 		state_fini(&st);
 		return -1;
 	}
-	r = container_destroy(&st);
+	r = container_destroy(&st, NULL);
 	state_fini(&st);
 	return r;
 }

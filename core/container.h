@@ -42,7 +42,10 @@ int container_kill(const char *root, const char *id, int sig, bool all);
  * FORCE kills a running one first. Runs poststop hooks. */
 int container_delete(const char *root, const char *id, bool force);
 /* Remove what a container left: kill (if alive), cgroup, poststop hooks,
- * state directory. ST must be open (locked). */
-int container_destroy(struct state *st);
+ * state directory. ST must be open (locked). CG: the container's cgroup
+ * as cgroup_init_path() made it from ST (the caller has it already), or
+ * NULL to have it made here. */
+struct cgroup;
+int container_destroy(struct state *st, const struct cgroup *cg);
 
 #endif

@@ -210,6 +210,7 @@ int main(int argc, char **argv)
 	const char *base;
 	int c, r;
 
+	phase_mark("main");
 	g.argv = argv;
 	base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];

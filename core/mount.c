@@ -630,20 +630,28 @@ static const struct spec_device default_devices[] = {
 	{ 'c', "/dev/urandom", 1, 9, { 0666, true }, { 0, false }, { 0, false } },
 };
 
-static int make_device(struct mount_ctx *mc, const struct spec_device *d)
+/* DEV: an fd of the container's /dev (the usual parent), or -1. The caller
+ * has set umask 0: the mode exactly, with no chmod by name afterwards (a
+ * node swapped for a symlink in between would send that chmod to the host). */
+static int make_device(struct mount_ctx *mc, const struct spec_device *d,
+		       int dev)
 {
 	char parent[PATH_MAX], fp[FDPATH_MAX];
 	const char *base = strrchr(d->path, '/');
-	AUTOCLOSE int pfd = -1, fd = -1;
-	mode_t mode, old;
-	int r;
+	AUTOCLOSE int own = -1, fd = -1;
+	mode_t mode;
+	int pfd;
 
 	if (!base || !base[1])
 		return fail(EINVAL, "device path '%s'", d->path);
 	snprintf(parent, sizeof(parent), "%.*s", (int)(base - d->path), d->path);
-	pfd = mkpath(mc->rootfd, parent[0] ? parent : "/", false);
-	if (pfd < 0)
-		return -1;
+	if (dev >= 0 && str_eq(parent, "/dev")) {
+		pfd = dev;
+	} else {
+		own = mkpath(mc->rootfd, parent[0] ? parent : "/", false);
+		if ((pfd = own) < 0)
+			return -1;
+	}
 	base++;
 	if (mc->userns) {
 		/* no mknod in a user namespace: bind the host's node */
@@ -662,15 +670,15 @@ static int make_device(struct mount_ctx *mc, const struct spec_device *d)
 	case 'p': mode |= S_IFIFO; break;
 	default: return fail(EINVAL, "device '%s': type '%c'", d->path, d->type);
 	}
-	if (unlinkat(pfd, base, 0) < 0 && errno != ENOENT)
-		return fail(errno, "replace '%s'", d->path);
-	/* the mode exactly, with no chmod by name afterwards: a node swapped
-	 * for a symlink in between would send that chmod to the host */
-	old = umask(0);
-	r = mknodat(pfd, base, mode, makedev(d->major, d->minor));
-	umask(old);
-	if (r < 0)
-		return fail(errno, "mknod '%s'", d->path);
+	/* what is there already (the rootfs's own /dev) is replaced */
+	if (mknodat(pfd, base, mode, makedev(d->major, d->minor)) < 0) {
+		if (errno != EEXIST)
+			return fail(errno, "mknod '%s'", d->path);
+		if (unlinkat(pfd, base, 0) < 0 && errno != ENOENT)
+			return fail(errno, "replace '%s'", d->path);
+		if (mknodat(pfd, base, mode, makedev(d->major, d->minor)) < 0)
+			return fail(errno, "mknod '%s'", d->path);
+	}
 	if ((d->uid.set || d->gid.set) &&
 	    fchownat(pfd, base, d->uid.set ? (uid_t)d->uid.v : 0,
 		     d->gid.set ? (gid_t)d->gid.v : 0, AT_SYMLINK_NOFOLLOW) < 0)
@@ -678,17 +686,14 @@ static int make_device(struct mount_ctx *mc, const struct spec_device *d)
 	return 0;
 }
 
-static int dev_links(struct mount_ctx *mc)
+static int dev_links(int dev)
 {
 	static const char *const links[][2] = {
 		{ "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
 		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
 	};
-	AUTOCLOSE int dev = mount_resolve(mc->rootfd, "/dev", O_PATH | O_DIRECTORY);
 	size_t i;
 
-	if (dev < 0)
-		return -1;
 	for (i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][0], dev, links[i][1]) < 0 && errno != EEXIST)
 			return fail(errno, "symlink '/dev/%s'", links[i][1]);
@@ -716,26 +721,42 @@ static bool dev_from_host(const struct spec *s)
 	return false;
 }
 
-static int setup_dev(struct mount_ctx *mc)
+static int make_devices(struct mount_ctx *mc, int dev)
 {
 	const struct spec_linux *lx = &mc->spec->linux;
 	size_t i, j;
 
-	if (dev_from_host(mc->spec))
-		return 0;
 	for (i = 0; i < ARRAY_SIZE(default_devices); i++) {
 		bool overridden = false;
 
 		for (j = 0; j < lx->n_devices; j++)
 			if (str_eq(lx->devices[j].path, default_devices[i].path))
 				overridden = true;
-		if (!overridden && make_device(mc, &default_devices[i]) < 0)
+		if (!overridden && make_device(mc, &default_devices[i], dev) < 0)
 			return -1;
 	}
 	for (i = 0; i < lx->n_devices; i++)
-		if (make_device(mc, &lx->devices[i]) < 0)
+		if (make_device(mc, &lx->devices[i], dev) < 0)
 			return fail_ctx("linux.devices[%zu]", i);
-	return dev_links(mc);
+	return 0;
+}
+
+static int setup_dev(struct mount_ctx *mc)
+{
+	AUTOCLOSE int dev = -1;
+	mode_t old;
+	int r;
+
+	if (dev_from_host(mc->spec))
+		return 0;
+	/* one /dev for all the nodes and links, resolved (or made) once */
+	dev = mkpath(mc->rootfd, "/dev", false);
+	if (dev < 0)
+		return -1;
+	old = umask(0);
+	r = make_devices(mc, dev);
+	umask(old);
+	return r < 0 ? -1 : dev_links(dev);
 }
 
 /* ---- the steps ---- */

@@ -64,6 +64,7 @@ int proc_protect_exe(char **argv)
 		return fail(errno, "protect the runtime binary: read-only "
 			    "mount of '/proc/self/exe'");
 	}
+	phase_mark("reexec");
 	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	close(fd);
 	return fail(errno, "re-execute the runtime from a read-only mount");
@@ -394,7 +395,10 @@ int proc_identity(const struct spec_process *p, const struct sc_filter *sc,
 	for (i = 0; i < p->user.n_additional_gids; i++)
 		gids[i] = p->user.additional_gids[i];
 	/* not setting groups would leak the runtime's into the container */
-	if (setgroups(p->user.n_additional_gids, gids) < 0 && errno != EPERM)
+	/* raw syscalls here: musl's wrappers synchronise every thread (three
+	 * rt_sigprocmask each), and we have one */
+	if (syscall(SYS_setgroups, p->user.n_additional_gids, gids) < 0 &&
+	    errno != EPERM)
 		return fail(errno, "process.user.additionalGids: setgroups");
 	/* Without no_new_privs, seccomp needs CAP_SYS_ADMIN: load it while
 	 * we still have it. With it, load it as late as possible. */
@@ -402,9 +406,9 @@ int proc_identity(const struct spec_process *p, const struct sc_filter *sc,
 		return -1;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return fail(errno, "prctl PR_SET_KEEPCAPS");
-	if (setresgid(p->user.gid, p->user.gid, p->user.gid) < 0)
+	if (syscall(SYS_setresgid, p->user.gid, p->user.gid, p->user.gid) < 0)
 		return fail(errno, "process.user.gid: setresgid %u", p->user.gid);
-	if (setresuid(p->user.uid, p->user.uid, p->user.uid) < 0)
+	if (syscall(SYS_setresuid, p->user.uid, p->user.uid, p->user.uid) < 0)
 		return fail(errno, "process.user.uid: setresuid %u", p->user.uid);
 	if (p->has_caps) {
 		if (capset_all(caps) < 0)
@@ -450,6 +454,32 @@ int proc_identity(const struct spec_process *p, const struct sc_filter *sc,
 	return 0;
 }
 
+/* Bit N-1: signal N was ignored when proc_note_ignored() looked. */
+static uint64_t ignored;
+static bool ignored_known;
+
+void proc_note_ignored(void)
+{
+	char buf[4096], *l, *end;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	/* no fail(): nothing noted only means a longer proc_exec */
+	fd = openat(AT_FDCWD, "/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	if (!(l = strstr(buf, "\nSigIgn:\t")))
+		return;
+	ignored = strtoull(l + 9, &end, 16);
+	ignored_known = *end == '\n';
+}
+
 int proc_exec(const struct spec_process *p, const char *exe, int first_close)
 {
 	/* runc's default umask is 0022 */
@@ -461,15 +491,28 @@ int proc_exec(const struct spec_process *p, const char *exe, int first_close)
 	/* the runtime may have blocked or ignored signals (run forwards
 	 * them): the program starts with a clean slate */
 	{
+		/* the kernel's struct sigaction: handler, flags, restorer,
+		 * mask. Raw, as musl's sigaction refuses 32-34 (its own
+		 * signals), which a caller may have ignored all the same. */
+		struct { void (*handler)(int); unsigned long flags;
+			 void (*restorer)(void); uint64_t mask; }
+			dfl = { SIG_DFL, 0, NULL, 0 };
 		sigset_t none;
 		int sig;
 
-		for (sig = 1; sig < NSIG; sig++)
-			if (sig != SIGKILL && sig != SIGSTOP)
-				signal(sig, SIG_DFL);
+		/* execve resets what is caught; only what is ignored
+		 * survives it: what proc_note_ignored saw, and SIGPIPE
+		 * (ignored for the exec fifo) */
+		for (sig = 1; sig <= 64; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP &&
+			    (!ignored_known || sig == SIGPIPE ||
+			     (ignored >> (sig - 1) & 1)))
+				syscall(SYS_rt_sigaction, sig, &dfl, NULL,
+					sizeof(dfl.mask));
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 	}
+	phase_mark("execve");
 	execve(exe, (char *const *)p->args.v, (char *const *)p->env.v);
 	return fail(errno, "exec \"%s\"", p->args.v[0]);
 }

@@ -61,6 +61,10 @@ int proc_find_exe(const struct spec_process *p, int rootfd, char out[PATH_MAX]);
 struct sc_filter;
 int proc_identity(const struct spec_process *p, const struct sc_filter *sc,
 		  int *notify_fd);
+/* Note which signals are ignored now (/proc/self/status), so that
+ * proc_exec resets only those (and SIGPIPE) in a process forked after it,
+ * instead of every signal. Nothing noted: proc_exec resets them all. */
+void proc_note_ignored(void);
 /* umask, final CPU affinity, close-on-exec of all fds from FIRST_KEEP,
  * then execve EXE. Returns only on failure (-1, fail()ed). */
 int proc_exec(const struct spec_process *p, const char *exe, int first_close);

@@ -110,10 +110,33 @@ int write_all(int fd, const void *buf, size_t len)
 
 int read_fd(int fd, char **out, size_t *len)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = xmalloc(cap);
+	/* Most files read here (cgroup files, state.json, mountinfo) fit in
+	 * a page: read them on the stack and allocate their exact size. A
+	 * 4 KiB heap buffer freed soon after makes musl's malloc map and
+	 * unmap a fresh group each time, a TLB flush per file. */
+	char first[4096];
+	size_t cap, n = 0;
+	char *buf;
 	ssize_t r;
 
+	for (;;) {
+		r = read(fd, first + n, sizeof(first) - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return fail(errno, "read");
+		if (r == 0) {
+			buf = xmalloc(n + 1);
+			memcpy(buf, first, n);
+			goto done;
+		}
+		n += r;
+		if (n + 1 >= sizeof(first))
+			break;
+	}
+	cap = 2 * sizeof(first);
+	buf = xmalloc(cap);
+	memcpy(buf, first, n);
 	for (;;) {
 		if (n + 1 >= cap)
 			buf = xrealloc(buf, cap *= 2);
@@ -128,6 +151,7 @@ int read_fd(int fd, char **out, size_t *len)
 			break;
 		n += r;
 	}
+done:
 	buf[n] = '\0';
 	*out = buf;
 	*len = n;
@@ -529,4 +553,23 @@ void rfc3339_now(char *buf, size_t size)
 	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		 tm.tm_min, tm.tm_sec, ts.tv_nsec);
+}
+
+void phase_mark(const char *name)
+{
+	static int on = -1;
+	struct timespec ts;
+	char line[96];
+	int n;
+
+	if (on < 0)
+		on = getenv("OCIBOX_PHASES") != NULL;
+	if (!on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	n = snprintf(line, sizeof(line), "ocibox-phase %s %d %lld\n", name,
+		     (int)getpid(), (long long)ts.tv_sec * 1000000000LL +
+		     ts.tv_nsec);
+	if (write(2, line, (size_t)n) < 0)
+		return;
 }

@@ -87,5 +87,8 @@ void rfc3339_now(char *buf, size_t size);
 int fds_close_from(int first, const int *keep, size_t n);
 /* Mark every fd >= FIRST close-on-exec. 0 or -1. */
 int fds_cloexec_from(int first);
+/* Timing mark for test/bench/phases.sh: only when OCIBOX_PHASES is set in
+ * the environment, "ocibox-phase NAME PID NS" (CLOCK_MONOTONIC) on stderr. */
+void phase_mark(const char *name);
 
 #endif

@@ -23,6 +23,10 @@ struct cmd {
 	int fails;
 };
 
+/* OCIBOX_PHASES set: bench's own marks around each run, on stderr, for
+ * test/bench/phases.sh (ocibox writes its marks in between) */
+static int phases;
+
 static int cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -39,6 +43,9 @@ static double run(struct cmd *c)
 	int st;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
+	if (phases)
+		fprintf(stderr, "ocibox-phase bench-fork 0 %lld\n",
+			(long long)a.tv_sec * 1000000000LL + a.tv_nsec);
 	pid = fork();
 	if (pid == 0) {
 		execvp(c->argv[0], c->argv);
@@ -47,6 +54,9 @@ static double run(struct cmd *c)
 	if (pid < 0 || wait4(pid, &st, 0, &ru) < 0)
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &b);
+	if (phases)
+		fprintf(stderr, "ocibox-phase bench-reaped 0 %lld\n",
+			(long long)b.tv_sec * 1000000000LL + b.tv_nsec);
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		c->fails++;
 	if (ru.ru_maxrss > c->rss)
@@ -63,6 +73,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench N CMD [ARG...] [-- CMD [ARG...]]...\n");
 		return 2;
 	}
+	phases = getenv("OCIBOX_PHASES") != NULL;
+	setvbuf(stderr, NULL, _IONBF, 0);
 	c = calloc(argc, sizeof(*c));
 	/* split argv in place: each "--" becomes the previous command's NULL */
 	for (i = 2; i < argc; i++) {

@@ -119,5 +119,19 @@ testing "a new session keyring named after the container" "r . /probe keyring" "
 testing "--no-new-keyring keeps the caller's" \
 	"RUNOPTS=--no-new-keyring; r . /probe keyring" "$($PROBE keyring)"
 
+# signals: what the caller ignored (sh's trap '') and what the init ignored
+# itself while it waited for start (SIGPIPE) are default again in the
+# program; execve keeps ignored signals, so the runtime must reset them,
+# 34 too (a libc's own: musl's sigaction refuses it)
+testing "signals the caller ignored are not ignored in the container" \
+	"(trap '' HUP INT USR1 TERM 34; r . /bin/grep SigIgn /proc/self/status)" \
+	"SigIgn:	0000000000000000"
+testing "create/start: no signal ignored in the container" \
+	"cfg_args . /bin/grep SigIgn /proc/self/status &&
+	 (trap '' HUP QUIT; $O create --bundle $B sigs </dev/null >$T/sigs.out 2>&1) &&
+	 $O start sigs && wait_for 5 eval '[ \"\$(status sigs)\" = stopped ]' &&
+	 $O delete sigs && cat $T/sigs.out" \
+	"SigIgn:	0000000000000000"
+
 testing "no state left" "states" ""
 testing "no process of ours left" "ours_left" "0"
