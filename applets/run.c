@@ -38,7 +38,7 @@ static void finish(const char *id, bool keep)
 	struct state st;
 	struct cgroup cg;
 
-	if (state_open(&st, g.root, id) < 0)
+	if (state_open(&st, main_root(), id) < 0)
 		return;
 	if (st.cgroup && cgroup_init_path(&cg, st.cgroup) == 0 &&
 	    cgroup_oom_killed(&cg))

@@ -182,7 +182,7 @@ int cmd_update(int argc, char **argv)
 	if (flags.cpu.mems)
 		r.cpu.mems = flags.cpu.mems;
 
-	if (state_open(&st, g.root, argv[optind]) < 0)
+	if (state_open(&st, main_root(), argv[optind]) < 0)
 		die();
 	status = state_status(&st);
 	if (str_eq(status, "stopped"))

@@ -29,6 +29,7 @@
 #include "core/mount.h"
 #include "core/ns.h"
 #include "core/proc.h"
+#include "core/rootless.h"
 #include "core/seccomp.h"
 #include "core/spec.h"
 #include "core/sync.h"
@@ -110,6 +111,7 @@ struct child {
 	int console;       /* connected console socket, or -1 */
 	const struct sc_filter *filter;  /* compiled by the runtime */
 	int cgfd;          /* the runtime's, closed first thing */
+	bool map_dumpable; /* an unprivileged runtime writes our id maps */
 };
 
 static bool has_cgroup_mount(const struct spec *s)
@@ -128,7 +130,8 @@ static int child_setup(struct child *c)
 	const struct spec_process *p = &s->process;
 	struct mount_ctx mc = {
 		.spec = s, .no_pivot = c->o->no_pivot, .rootfd = -1,
-		.userns = s->linux.ns[SPEC_NS_USER].present,
+		/* rootless: in a user namespace, ours or the engine's */
+		.userns = s->linux.ns[SPEC_NS_USER].present || c->o->rootless,
 		.cgroupns = s->linux.ns[SPEC_NS_CGROUP].present,
 		.host_ns = !s->linux.ns[SPEC_NS_MOUNT].present,
 	};
@@ -141,6 +144,9 @@ static int child_setup(struct child *c)
 	if (r <= 0 || m.type != SYNC_GO)
 		return r < 0 ? -1 : fail(0, "sync: runtime went away");
 	c->st->pid = m.value;
+	/* the maps are written: no longer reachable through /proc */
+	if (c->map_dumpable && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return fail(errno, "prctl PR_SET_DUMPABLE");
 	if (s->linux.ns[SPEC_NS_USER].present && !s->linux.ns[SPEC_NS_USER].path) {
 		/* become the user namespace's root for the setup */
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
@@ -280,6 +286,11 @@ static NORETURN void child_main(struct child *c)
 	int mine[] = { c->st->dirfd, c->cgfd };
 
 	proc_child_start(mine, ARRAY_SIZE(mine));
+	/* An unprivileged runtime (or newuidmap) may write our uid_map only
+	 * while /proc/PID is its own, i.e. while we are dumpable (runc does
+	 * the same); nothing of the container runs yet. */
+	if (c->map_dumpable)
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	c->st->dirfd = -1;
 	ns_close_self(c->ns);
 	if (child_setup(c) < 0) {
@@ -441,13 +452,17 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		       raw_len, o->bundle, NULL) < 0)
 		return -1;
 	if (verify_config(&s, first_problem, &problems) > 0 ||
-	    check_opts(o, &s) < 0)
+	    check_opts(o, &s) < 0 ||
+	    (o->rootless && rootless_check(&s, o->systemd_cgroup, first_problem,
+					   &problems) > 0))
 		goto undo_spec;
 	if (ns_open(&ns, &s.linux) < 0)
 		goto undo_spec;
-	cgroup_device_rules(&s, &s.linux.resources);
+	if (!o->rootless)
+		cgroup_device_rules(&s, &s.linux.resources);
 	res = &s.linux.resources;
 	if ((o->systemd_cgroup ? cgsd_init(&cg, &s, o->id) :
+	     o->rootless ? rootless_cgroup_init(&cg, &s, o->id) :
 	     cgroup_init(&cg, s.linux.cgroups_path, o->id)) < 0)
 		goto undo_ns;
 	if (cgroup_check(&cg, res, first_problem, &problems) > 0)
@@ -515,6 +530,9 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		.o = o, .s = &s, .st = &st, .ns = &ns, .sync = sv[1],
 		.fifo = fifo, .console = console, .filter = &filter,
 		.cgfd = cgfd,
+		.map_dumpable = o->rootless && !rootless_can_map() &&
+				s.linux.ns[SPEC_NS_USER].present &&
+				!s.linux.ns[SPEC_NS_USER].path,
 	};
 	pid = clone_child(ns.clone_flags, cgfd, &into_cgroup);
 	if (pid == 0) {
@@ -711,6 +729,19 @@ int container_kill(const char *root, const char *id, int sig, bool all)
 	status = state_status(&st);
 	if (str_eq(status, "stopped") && !all) {
 		fail(0, "container not running");
+		goto out;
+	}
+	if (all && st.cgroup && !st.cgroup[0]) {
+		/* rootless without a cgroup: its pid namespace */
+		AUTOFREE pid_t *pids = NULL;
+		size_t n, i;
+
+		if (rootless_pids(&st, &pids, &n) < 0)
+			goto out;
+		for (i = 0; i < n; i++)
+			if (kill(pids[i], sig) < 0 && errno != ESRCH)
+				log_warn("kill %d: %s", (int)pids[i], strerror(errno));
+		r = 0;
 		goto out;
 	}
 	if (all) {

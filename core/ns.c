@@ -13,6 +13,7 @@
 
 #include "core/err.h"
 #include "core/ns.h"
+#include "core/rootless.h"
 #include "core/util.h"
 
 #ifndef CLONE_NEWTIME
@@ -175,8 +176,8 @@ int ns_join_late(struct ns_set *ns)
 	return 0;
 }
 
-static int write_map(pid_t pid, const char *file,
-		     const struct spec_idmap *m, size_t n)
+int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m,
+		 size_t n)
 {
 	char path[64], buf[4096];
 	size_t i, len = 0;
@@ -195,11 +196,15 @@ static int write_map(pid_t pid, const char *file,
 
 int ns_write_idmaps(pid_t pid, const struct spec_linux *lx)
 {
+	/* without CAP_SETUID/CAP_SETGID over the new namespace: the ways
+	 * the kernel leaves to an unprivileged caller */
+	if (!rootless_can_map())
+		return rootless_write_idmaps(pid, lx);
 	if (lx->n_uid_mappings &&
-	    write_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings) < 0)
+	    ns_write_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings) < 0)
 		return fail_ctx("linux.uidMappings");
 	if (lx->n_gid_mappings &&
-	    write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings) < 0)
+	    ns_write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings) < 0)
 		return fail_ctx("linux.gidMappings");
 	return 0;
 }

@@ -38,7 +38,12 @@ int ns_restore(struct ns_set *ns);
 /* In the child: join user then mount namespaces given by path, then
  * create the late_flags ones. 0 or -1. */
 int ns_join_late(struct ns_set *ns);
-/* Write PID's uid_map and gid_map from the spec (runtime side). 0 or -1. */
+/* Write N mappings M into /proc/PID/FILE ("uid_map", "gid_map"). 0 or -1. */
+int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m,
+		 size_t n);
+/* Write PID's uid_map and gid_map from the spec (runtime side); a caller
+ * without CAP_SETUID/CAP_SETGID goes through rootless_write_idmaps.
+ * 0 or -1. */
 int ns_write_idmaps(pid_t pid, const struct spec_linux *lx);
 /* exec: FD[type] = an fd of the running container PID's namespace of each
  * type, or -1 where it is the runtime's own (or the kernel lacks it). */
