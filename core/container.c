@@ -522,6 +522,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		fail(errno, "socketpair");
 		goto undo_cgroup;
 	}
+	ns.stay = o->rootless;
 	if (ns_join_early(&ns) < 0) {
 		ns_restore(&ns);
 		goto undo_sync;

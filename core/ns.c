@@ -66,6 +66,7 @@ int ns_open(struct ns_set *ns, const struct spec_linux *lx)
 	ns->clone_flags = ns->late_flags = 0;
 	ns->new_time = false;
 	ns->new_cgroup = false;
+	ns->stay = false;
 	for (i = 0; i < SPEC_NS_COUNT; i++)
 		ns->fd[i] = ns->self[i] = -1;
 	for (i = 0; i < SPEC_NS_COUNT; i++) {
@@ -144,9 +145,14 @@ int ns_restore(struct ns_set *ns)
 	for (i = 0; i < SPEC_NS_COUNT; i++) {
 		if (ns->self[i] < 0)
 			continue;
-		if (setns(ns->self[i], spec_ns_flag[i]) < 0)
-			r = fail(errno, "return to own %s namespace",
-				 spec_ns_name[i]);
+		if (setns(ns->self[i], spec_ns_flag[i]) < 0) {
+			if (errno == EPERM && ns->stay)
+				log_debug("rootless: stays in the container's "
+					  "%s namespace", spec_ns_name[i]);
+			else
+				r = fail(errno, "return to own %s namespace",
+					 spec_ns_name[i]);
+		}
 		close(ns->self[i]);
 		ns->self[i] = -1;
 	}

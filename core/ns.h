@@ -22,6 +22,10 @@ struct ns_set {
 	bool new_time;             /* time namespace: unshare in the child */
 	bool new_cgroup;           /* cgroup namespace: unshare in the child,
 				      after it joined its cgroup */
+	bool stay;                 /* rootless: ns_restore may find the
+				      runtime's own namespaces out of reach
+				      (owned by the host's user namespace):
+				      it then stays in the joined ones */
 };
 
 /* Open every path given in linux.namespaces and check it is a namespace of
