@@ -280,8 +280,11 @@ int rootless_cgroup_init(struct cgroup *cg, struct spec *s, const char *id)
 		struct cgroup_hier *h = &cg->h[i];
 
 		if (h->v2 && *path != '/') {
+			char dir[sizeof(h->dir)];
+
 			below_parent(h->rel, components(path));
-			snprintf(h->dir, sizeof(h->dir), "%s%s", h->mnt, h->rel);
+			snprintf(dir, sizeof(dir), "%s%s", h->mnt, h->rel);
+			memcpy(h->dir, dir, sizeof(dir));
 		}
 		if (!usable(h, h->v2 && have_own ? own : NULL)) {
 			log_debug("rootless: cgroup '%s' is not writable: not used",

@@ -82,6 +82,9 @@ redit() {
 }
 states_left() { ls -A "$W/xdg/ocibox" 2>/dev/null | grep -v '^\.' | tr '\n' ' '; }
 
+testing "features: what rootless supports" \
+	"u '\$O features' | jq -c '[.linux.cgroup.systemdUser, (.annotations | with_entries(select(.key | startswith(\"io.github.ocibox.rootless\"))))]'" \
+	'[false,{"io.github.ocibox.rootless.enabled":"true","io.github.ocibox.rootless.idmap":"own-id,newuidmap,newgidmap","io.github.ocibox.rootless.cgroup":"v2-delegated","io.github.ocibox.rootless.devices":"bind"}]'
 rbundle b sh -c 'id; cat /proc/self/uid_map'
 testing "spec --rootless: the user's own ids mapped to 0" \
 	"jq -c '[.linux.uidMappings, .linux.gidMappings, (.linux.namespaces | map(.type) | index(\"user\") != null)]' $W/b/config.json" \
