@@ -28,13 +28,14 @@ static const char usage[] =
 	"  -g, --additional-gids G  an additional group (repeatable)\n"
 	"  -c, --cap CAP            add a capability (repeatable)\n"
 	"      --no-new-privs       set no_new_privs\n"
+	"      --apparmor PROFILE   run under this AppArmor profile\n"
 	"      --preserve-fds N     pass N fds after stdio to the process\n"
 	"      --ignore-paused      allow exec into a paused container\n"
 	"      --cgroup [C:]PATH    run in an existing sub-cgroup (repeatable;\n"
 	"                           C: only the hierarchies of controllers C,...)\n";
 
 enum { OPT_PID_FILE = OPT_APPLET_BASE, OPT_CONSOLE, OPT_CWD, OPT_NNP,
-       OPT_PRESERVE, OPT_IGNORE_PAUSED, OPT_CGROUP, OPT_PIDFD_SOCKET };
+       OPT_PRESERVE, OPT_IGNORE_PAUSED, OPT_CGROUP, OPT_PIDFD_SOCKET, OPT_APPARMOR };
 
 static uint32_t id_arg(const char *s, const char *what)
 {
@@ -72,6 +73,7 @@ int cmd_exec(int argc, char **argv)
 		{ "ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "pidfd-socket", required_argument, NULL, OPT_PIDFD_SOCKET },
+		{ "apparmor", required_argument, NULL, OPT_APPARMOR },
 		{ 0 }
 	};
 	struct exec_opts o = { .console_fd = -1 };
@@ -122,6 +124,7 @@ int cmd_exec(int argc, char **argv)
 		case OPT_IGNORE_PAUSED: o.ignore_paused = true; break;
 		case OPT_CGROUP: o.cgroups[o.n_cgroups++] = optarg; break;
 		case OPT_PIDFD_SOCKET: o.pidfd_socket = optarg; break;
+		case OPT_APPARMOR: o.apparmor = optarg; break;
 		default: opt_common(c, optarg, usage);
 		}
 	}

@@ -50,7 +50,7 @@ int cmd_features(int argc, char **argv)
 	jw_key(&w, "ociVersionMin");
 	jw_str(&w, "1.0.0");
 	jw_key(&w, "ociVersionMax");
-	jw_str(&w, "1.2.0");
+	jw_str(&w, SPEC_VERSION);
 	strs(&w, "hooks", spec_hook_name, SPEC_HOOK_STAGES);
 	jw_key(&w, "mountOptions");
 	spec_mount_options(&w);
@@ -73,12 +73,15 @@ int cmd_features(int argc, char **argv)
 	jw_obj_end(&w);
 	jw_key(&w, "seccomp");
 	sc_features(&w);
-	enabled(&w, "apparmor", false);
+	/* features.md: support in the runtime, whatever the host has (a
+	 * profile where AppArmor is not enabled is refused at create) */
+	enabled(&w, "apparmor", true);
 	enabled(&w, "selinux", false);
 	enabled(&w, "intelRdt", false);
+	enabled(&w, "netDevices", true);
 	jw_key(&w, "mountExtensions");
 	jw_obj_begin(&w);
-	enabled(&w, "idmap", false);
+	enabled(&w, "idmap", true);
 	jw_obj_end(&w);
 	jw_obj_end(&w);
 	jw_key(&w, "annotations");

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -324,6 +325,100 @@ static const char *const accounting[] = {
 	"MemoryAccounting", "CPUAccounting", "TasksAccounting",
 };
 
+/* QUOTA (< 0: none) per PERIOD us (0: the kernel's 100 ms) as systemd keeps
+ * it, a time per second: rounded up to 10 ms, so that the cgroup files can
+ * take the exact quota afterwards (runc). */
+static void quota_prop(struct dbus_msg *m, int64_t quota, uint64_t period)
+{
+	uint64_t v = INFINITY_U64;
+
+	if (quota > 0) {
+		v = (uint64_t)quota * 1000000 / (period ? period : 100000);
+		v = (v + 9999) / 10000 * 10000;
+	}
+	dbus_prop(m, "CPUQuotaPerSecUSec", "t", v);
+}
+
+/* A unified value as a number: "max" (if MAX_OK) is infinity; memory
+ * values may end in K, M, G or T (powers of 1024, as the kernel reads
+ * them). false if it is neither. */
+static bool unified_num(const char *s, bool max_ok, bool mem, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	const char *u;
+	uint64_t v;
+	char *e;
+
+	if (max_ok && str_eq(s, "max")) {
+		*out = INFINITY_U64;
+		return true;
+	}
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoull(s, &e, 10);
+	if (errno)
+		return false;
+	if (mem && *e && !e[1] && (u = strchr(units, toupper((unsigned char)*e)))) {
+		int shift = 10 * (int)(u - units + 1);
+
+		if (v > (UINT64_MAX >> shift))
+			return false;
+		v <<= shift;
+		e++;
+	}
+	*out = v;
+	return !*e;
+}
+
+/* linux.resources.unified keys that systemd has a property for (v2), as
+ * runc maps them: after the converted values, so that they win as they do
+ * in the files; else systemd would write its own value back the next time
+ * it applies the unit's settings. The files are still written afterwards,
+ * and a value that is not a number is left to them (the kernel's word). */
+static void unified(struct dbus_msg *m, const struct kvv *u)
+{
+	static const struct { const char *key, *prop; bool max, mem; } num[] = {
+		{ "memory.min", "MemoryMin", true, true },
+		{ "memory.low", "MemoryLow", true, true },
+		{ "memory.high", "MemoryHigh", true, true },
+		{ "memory.max", "MemoryMax", true, true },
+		{ "memory.swap.max", "MemorySwapMax", true, true },
+		{ "pids.max", "TasksMax", true, false },
+		{ "cpu.weight", "CPUWeight", false, false },
+	};
+	uint64_t v, period;
+	size_t i, j;
+
+	for (i = 0; i < u->n; i++) {
+		const char *k = u->v[i].key, *val = u->v[i].value;
+		char quota[32];
+
+		for (j = 0; j < ARRAY_SIZE(num); j++)
+			if (str_eq(k, num[j].key) &&
+			    unified_num(val, num[j].max, num[j].mem, &v))
+				dbus_prop(m, num[j].prop, "t", v);
+		if (str_eq(k, "cpuset.cpus"))
+			bits(m, "AllowedCPUs", val);
+		else if (str_eq(k, "cpuset.mems"))
+			bits(m, "AllowedMemoryNodes", val);
+		/* "QUOTA [PERIOD]", QUOTA "max" or a number */
+		else if (str_eq(k, "cpu.max") &&
+			 sscanf(val, "%31s %" SCNu64, quota, &period) >= 1) {
+			if (!strchr(val, ' '))
+				period = 0;
+			else if (!period)
+				continue;
+			if (!unified_num(quota, true, false, &v) || (v != INFINITY_U64 &&
+			    (!v || v > INT64_MAX)))
+				continue;
+			if (period)
+				dbus_prop(m, "CPUQuotaPeriodUSec", "t", period);
+			quota_prop(m, v == INFINITY_U64 ? -1 : (int64_t)v, period);
+		}
+	}
+}
+
 /* runc's translation (libcontainer/cgroups/systemd v1.go, v2.go); the v1
  * names where systemd runs the legacy hierarchy (hybrid). */
 static void props(struct dbus_msg *m, void *arg)
@@ -377,20 +472,14 @@ static void props(struct dbus_msg *m, void *arg)
 	    cg_swap_v2(r->memory.swap.v, r->memory.limit.set ? r->memory.limit.v : 0, &sw) == 0 &&
 	    sw)
 		dbus_prop(m, "MemorySwapMax", "t", sw < 0 ? INFINITY_U64 : (uint64_t)sw);
-	if (quota) {
-		/* systemd keeps a percentage: round up to 10 ms per second, so
-		 * that the cgroup files can take the exact quota (runc) */
-		v = INFINITY_U64;
-		if (quota > 0) {
-			v = (uint64_t)quota * 1000000 / (period ? period : 100000);
-			v = (v + 9999) / 10000 * 10000;
-		}
-		dbus_prop(m, "CPUQuotaPerSecUSec", "t", v);
-	}
+	if (quota)
+		quota_prop(m, quota, period);
 	if (v2 && r->cpu.cpus)
 		bits(m, "AllowedCPUs", r->cpu.cpus);
 	if (v2 && r->cpu.mems)
 		bits(m, "AllowedMemoryNodes", r->cpu.mems);
+	if (v2)
+		unified(m, &r->unified);
 	if (a->s)
 		annotations(m, a->s);
 }
@@ -416,8 +505,16 @@ static int sd_connect(struct dbus_conn *c)
 int cgsd_stop(const struct cgroup *cg)
 {
 	struct dbus_conn c;
+	struct err saved = err_last;
 	int rc;
 
+	/* What is left in the unit dies first: a pid namespace's init
+	 * ignores systemd's SIGTERM, and the stop would wait for systemd's
+	 * timeout (90 s; a create that fails in cgroup_create gets here
+	 * while the init lives). A unit already gone has nothing to kill. */
+	if (cgroup_kill(cg, SIGKILL) < 0)
+		log_debug("systemd: %s: kill: %s", cg->unit, err_last.msg);
+	err_last = saved;
 	if (sd_connect(&c) < 0)
 		return -1;
 	/* a unit that failed (an OOM kill) stays loaded until reset */

@@ -27,6 +27,7 @@
 #include "core/err.h"
 #include "core/hooks.h"
 #include "core/mount.h"
+#include "core/netdev.h"
 #include "core/ns.h"
 #include "core/proc.h"
 #include "core/rootless.h"
@@ -74,6 +75,7 @@ static void keep_from_config(struct state *st, const struct spec *s)
 	/* start and delete read the kept config.json only when they must */
 	st->post_hooks = s->hooks[SPEC_HOOK_POSTSTART].n ||
 			 s->hooks[SPEC_HOOK_POSTSTOP].n;
+	st->net_devices = s->linux.n_net_devices > 0;
 }
 
 /* What create made of the cgroup, for delete (state.json). */
@@ -111,6 +113,7 @@ struct child {
 	int console;       /* connected console socket, or -1 */
 	const struct sc_filter *filter;  /* compiled by the runtime */
 	int cgfd;          /* the runtime's, closed first thing */
+	const int *idmap_trees;  /* mount_idmap_trees(), or NULL */
 	bool map_dumpable; /* an unprivileged runtime writes our id maps */
 };
 
@@ -134,6 +137,7 @@ static int child_setup(struct child *c)
 		.userns = s->linux.ns[SPEC_NS_USER].present || c->o->rootless,
 		.cgroupns = s->linux.ns[SPEC_NS_CGROUP].present,
 		.host_ns = !s->linux.ns[SPEC_NS_MOUNT].present,
+		.idmap_trees = c->idmap_trees,
 	};
 	int keep[2] = { c->sync, c->fifo };
 	char exe[PATH_MAX], *json;
@@ -433,7 +437,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	struct cgroup cg;
 	struct child c;
 	struct sc_filter filter = { 0 };
-	bool into_cgroup;
+	bool into_cgroup, netdev_in = false;
+	int *idmap_trees = NULL;
 	AUTOCLOSE int fifo = -1, console = -1, cgfd = -1;
 	int sv[2] = { -1, -1 }, problems = 0;
 	char created[40], rootfs[PATH_MAX], cfgpath[PATH_MAX];
@@ -522,6 +527,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		fail(errno, "socketpair");
 		goto undo_cgroup;
 	}
+	if (mount_idmap_trees(&s, &idmap_trees) < 0)
+		goto undo_sync;
 	ns.stay = o->rootless;
 	if (ns_join_early(&ns) < 0) {
 		ns_restore(&ns);
@@ -530,7 +537,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	c = (struct child){
 		.o = o, .s = &s, .st = &st, .ns = &ns, .sync = sv[1],
 		.fifo = fifo, .console = console, .filter = &filter,
-		.cgfd = cgfd,
+		.cgfd = cgfd, .idmap_trees = idmap_trees,
 		.map_dumpable = o->rootless && !rootless_can_map() &&
 				s.linux.ns[SPEC_NS_USER].present &&
 				!s.linux.ns[SPEC_NS_USER].path,
@@ -547,6 +554,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	}
 	close(sv[1]);
 	sv[1] = -1;
+	mount_idmap_close(idmap_trees, s.n_mounts);
+	idmap_trees = NULL;
 	st.pid = pid;
 	st.start_time = proc_start_time(pid);
 	if (state_save(&st) < 0)
@@ -561,6 +570,9 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	if (s.linux.ns[SPEC_NS_USER].present && !s.linux.ns[SPEC_NS_USER].path &&
 	    ns_write_idmaps(pid, &s.linux) < 0)
 		goto undo_child;
+	if (netdev_enter(&s.linux, pid, st.dirfd) < 0)
+		goto undo_child;
+	netdev_in = true;
 	if (s.process.oom_score_adj.set) {
 		char path[64], val[24];
 
@@ -617,7 +629,15 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 
 undo_child:
 	kill_reap(pid);
+	/* pinned: the namespace outlives its init */
+	if (netdev_in) {
+		struct err saved = err_last;
+
+		netdev_leave(&s.linux, 0, st.dirfd);
+		err_last = saved;
+	}
 undo_sync:
+	mount_idmap_close(idmap_trees, s.n_mounts);
 	if (sv[0] >= 0)
 		close(sv[0]);
 	if (sv[1] >= 0)
@@ -808,10 +828,15 @@ int container_destroy(struct state *st)
 			kill_cgroup(&cg);
 		cgroup_destroy(&cg);
 	}
-	if (st->post_hooks && load_kept_config(st, &hs) == 0) {
-		json = state_json(st, "stopped");
-		hooks_run(&hs, SPEC_HOOK_POSTSTOP, json);
-		free(json);
+	if ((st->post_hooks || st->net_devices) &&
+	    load_kept_config(st, &hs) == 0) {
+		/* the interfaces are back before any poststop hook runs */
+		netdev_leave(&hs.linux, 0, st->dirfd);
+		if (st->post_hooks) {
+			json = state_json(st, "stopped");
+			hooks_run(&hs, SPEC_HOOK_POSTSTOP, json);
+			free(json);
+		}
 		spec_free(&hs);
 	}
 	return state_remove(st);

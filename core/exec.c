@@ -28,6 +28,20 @@
 #include "core/state.h"
 #include "core/sync.h"
 #include "core/util.h"
+#include "core/verify.h"
+
+/* --apparmor wins; a profile needs AppArmor enabled (as verify says at
+ * create). The child applies it (proc_identity). */
+static int apparmor(const struct exec_opts *o, struct spec_process *p)
+{
+	if (o->apparmor)
+		p->apparmor_profile = o->apparmor;
+	if (p->apparmor_profile && !verify_apparmor_enabled())
+		return fail(0, "%s: \"%s\": AppArmor is not enabled on this host",
+			    o->apparmor ? "--apparmor" : "process.apparmorProfile",
+			    p->apparmor_profile);
+	return 0;
+}
 
 /* The process to run: the --process file, or the container's own process
  * with runc exec's flags applied. Its memory belongs to PS or CFG. */
@@ -42,7 +56,10 @@ static int build_process(const struct exec_opts *o, struct spec *cfg,
 			return -1;
 		if (o->tty)
 			p->terminal = true;
-		return 0;
+		/* without its own, the container's profile (runc) */
+		if (!p->apparmor_profile)
+			p->apparmor_profile = cfg->process.apparmor_profile;
+		return apparmor(o, p);
 	}
 	*p = cfg->process;
 	p->terminal = o->tty;
@@ -87,7 +104,7 @@ static int build_process(const struct exec_opts *o, struct spec *cfg,
 	}
 	if (o->no_new_privs)
 		p->no_new_privileges = true;
-	return 0;
+	return apparmor(o, p);
 }
 
 struct exec_child {

@@ -25,6 +25,7 @@ struct exec_opts {
 					 never inheritable (CVE-2022-29162) */
 	size_t n_caps;
 	bool no_new_privs;
+	const char *apparmor;         /* --apparmor: the profile, or NULL */
 	bool tty;
 	const char *pid_file, *console_socket;
 	const char *pidfd_socket;  /* --pidfd-socket (runc 1.2), or NULL */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/spec.h"
 #include "core/err.h"
 #include "core/main.h"
 #include "core/rootless.h"
@@ -160,7 +161,7 @@ static void print_version(void)
 {
 	printf("ocibox version %s\n"
 	       "commit: %s\n"
-	       "spec: 1.2.0\n"
+	       "spec: " SPEC_VERSION "\n"
 	       "seccomp: %s\n",
 	       VERSION, GIT_COMMIT, ENABLE_SECCOMP ? "yes" : "no");
 }

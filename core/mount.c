@@ -20,6 +20,7 @@
 
 #include "core/err.h"
 #include "core/mount.h"
+#include "core/ns.h"
 #include "core/util.h"
 #include "core/verify.h"
 
@@ -266,6 +267,18 @@ static int setattr(int fd, unsigned flags, unsigned long set, unsigned long clr,
 			    &attr, sizeof(attr));
 }
 
+/* Id-map detached mount FD (and every mount below it if REC) through the
+ * user namespace USERNS. 0 or -1 with errno. */
+static int setattr_idmap(int fd, bool rec, int userns)
+{
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns,
+	};
+
+	return (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH |
+			    (rec ? AT_RECURSIVE : 0), &attr, sizeof(attr));
+}
+
 /* MS_* mount flags as MOUNT_ATTR_* */
 static unsigned long ms_attr(unsigned long ms)
 {
@@ -409,7 +422,8 @@ static int check_proc_dest(struct mount_ctx *mc, const struct spec_mount *m,
 	return 0;
 }
 
-static int mount_one(struct mount_ctx *mc, const struct spec_mount *m)
+static int mount_one(struct mount_ctx *mc, const struct spec_mount *m,
+		     int idmapped)
 {
 	const struct spec *s = mc->spec;
 	char src[PATH_MAX], fp[FDPATH_MAX];
@@ -447,6 +461,10 @@ static int mount_one(struct mount_ctx *mc, const struct spec_mount *m)
 		return -1;
 	if (type && (str_eq(type, "cgroup") || str_eq(type, "cgroup2")))
 		return mount_one_cgroup(mc, m, fd);
+	if (idmapped >= 0)   /* the runtime made it (mount_idmap_trees) */
+		return attach(idmapped, fd, m->destination) < 0 ? -1 :
+		       mnt_flags(idmapped, m->destination, flags & REMOUNT_MASK,
+				 m->propagation, m->attr_set, m->attr_clr);
 	if (m->bind)
 		return bind_at(AT_FDCWD, src, fd, m->destination, flags & MS_REC,
 			       flags & REMOUNT_MASK, m->propagation, m->attr_set,
@@ -751,10 +769,87 @@ int mount_prepare(struct mount_ctx *mc)
 		return fail(errno, "open rootfs '%s'", s->root.abs);
 	mc->rootfd = fd_not_stdio(fd);
 	for (i = 0; i < s->n_mounts; i++)
-		if (mount_one(mc, &s->mounts[i]) < 0)
+		if (mount_one(mc, &s->mounts[i],
+			      mc->idmap_trees ? mc->idmap_trees[i] : -1) < 0)
 			return fail_ctx("mounts[%zu] (%s)", i,
 					s->mounts[i].destination);
 	return setup_dev(mc);
+}
+
+/* The mount's mappings, else the container's (runc's rule for a bare
+ * "idmap"); verify made sure there are some. */
+static void idmap_of(const struct spec *s, const struct spec_mount *m,
+		     const struct spec_idmap **u, size_t *nu,
+		     const struct spec_idmap **g, size_t *ng)
+{
+	bool own = m->n_uid_mappings || m->n_gid_mappings;
+
+	*u = own ? m->uid_mappings : s->linux.uid_mappings;
+	*nu = own ? m->n_uid_mappings : s->linux.n_uid_mappings;
+	*g = own ? m->gid_mappings : s->linux.gid_mappings;
+	*ng = own ? m->n_gid_mappings : s->linux.n_gid_mappings;
+}
+
+void mount_idmap_close(int *trees, size_t n)
+{
+	size_t i;
+
+	for (i = 0; trees && i < n; i++)
+		if (trees[i] >= 0)
+			close(trees[i]);
+	free(trees);
+}
+
+int mount_idmap_trees(const struct spec *s, int **out)
+{
+	const struct spec_idmap *u, *g;
+	const struct spec_mount *m;
+	char src[PATH_MAX];
+	size_t i, nu, ng;
+	int *t = NULL, userns, tree;
+
+	*out = NULL;
+	for (i = 0; i < s->n_mounts; i++) {
+		m = &s->mounts[i];
+		if (!m->idmap && !m->n_uid_mappings && !m->n_gid_mappings)
+			continue;
+		if (!t) {
+			t = xcalloc(s->n_mounts, sizeof(*t));
+			memset(t, -1, s->n_mounts * sizeof(*t));
+		}
+		if (m->source && m->source[0] != '/') {
+			if (path_join(src, sizeof(src), s->bundle, m->source) < 0)
+				goto fail;
+		} else {
+			snprintf(src, sizeof(src), "%s", m->source ? m->source : "");
+		}
+		idmap_of(s, m, &u, &nu, &g, &ng);
+		userns = ns_userns_mapped(u, nu, g, ng);
+		if (userns < 0)
+			goto fail;
+		tree = (int)syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE |
+				    OPEN_TREE_CLOEXEC |
+				    (m->flags & MS_REC ? AT_RECURSIVE : 0));
+		if (tree < 0) {
+			fail(errno, "bind '%s'", src);
+			close(userns);
+			goto fail;
+		}
+		t[i] = fd_not_stdio(tree);
+		tree = setattr_idmap(t[i], m->idmap_rec, userns);
+		close(userns);
+		if (tree < 0) {
+			fail(errno, errno == EINVAL ? "id-map '%s' (does its "
+			     "filesystem support idmapped mounts?)" :
+			     "id-map '%s'", src);
+			goto fail;
+		}
+	}
+	*out = t;
+	return 0;
+fail:
+	mount_idmap_close(t, s->n_mounts);
+	return fail_ctx("config.json: mounts[%zu]", i);
 }
 
 int mount_pivot(struct mount_ctx *mc)

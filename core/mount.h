@@ -19,7 +19,17 @@ struct mount_ctx {
 	char *self_cgroup; /* /proc/self/cgroup read before the cgroup namespace
 			      was made (host paths for binds), or NULL */
 	int rootfd;      /* the rootfs (after its self bind), O_PATH */
+	const int *idmap_trees; /* per mounts[] entry: the id-mapped bind the
+				   runtime made, or -1; NULL when none */
 };
+
+/* In the runtime, before clone: the id-mapped binds of mounts[] (idmap,
+ * ridmap or mappings given), detached and mapped, one fd per entry (-1
+ * where none) in *OUT (NULL when no mount asks). Made here because the
+ * mapping needs CAP_SYS_ADMIN over the source's filesystem, which an init
+ * in a user namespace lacks. 0 or -1 (JSON path in err_last). */
+int mount_idmap_trees(const struct spec *s, int **out);
+void mount_idmap_close(int *trees, size_t n);
 
 /* Open PATH inside ROOTFD as if ROOTFD were "/" (symlinks cannot leave it;
  * magic links refused) with FLAGS (O_PATH etc.). An fd or -1 (fail()s). */

@@ -5,9 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
 
@@ -213,6 +216,42 @@ int ns_write_idmaps(pid_t pid, const struct spec_linux *lx)
 	    ns_write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings) < 0)
 		return fail_ctx("linux.gidMappings");
 	return 0;
+}
+
+int ns_userns_mapped(const struct spec_idmap *u, size_t nu,
+		     const struct spec_idmap *g, size_t ng)
+{
+	AUTOCLOSE int rd = -1, wr = -1;
+	char path[64];
+	int p[2], fd = -1;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return fail(errno, "pipe");
+	rd = p[0];
+	wr = p[1];
+	/* fork-like (no CLONE_VM): the child only waits for the pipe */
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL,
+			     NULL, NULL);
+	if (pid < 0)
+		return fail(errno, "clone a user namespace");
+	if (pid == 0) {
+		char c;
+
+		close(wr);
+		(void)!read(rd, &c, 1);
+		_exit(0);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	if (ns_write_map(pid, "uid_map", u, nu) == 0 &&
+	    ns_write_map(pid, "gid_map", g, ng) == 0 &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		fail(errno, "open '%s'", path);
+	close(wr);
+	wr = -1;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return fd;
 }
 
 int ns_new_time(const struct spec_linux *lx)

@@ -49,6 +49,10 @@ int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m,
  * without CAP_SETUID/CAP_SETGID goes through rootless_write_idmaps.
  * 0 or -1. */
 int ns_write_idmaps(pid_t pid, const struct spec_linux *lx);
+/* A new user namespace with these mappings, held by nothing but the
+ * returned fd (its process is gone): for MOUNT_ATTR_IDMAP. fd or -1. */
+int ns_userns_mapped(const struct spec_idmap *u, size_t nu,
+		     const struct spec_idmap *g, size_t ng);
 /* exec: FD[type] = an fd of the running container PID's namespace of each
  * type, or -1 where it is the runtime's own (or the kernel lacks it). */
 int ns_open_pid(pid_t pid, int fd[SPEC_NS_COUNT]);

@@ -362,6 +362,38 @@ static int load_seccomp(const struct sc_filter *sc, int *notify_fd)
 	return sc_install(sc, notify_fd);
 }
 
+/* process.apparmorProfile: the profile the next execve enters ("exec NAME",
+ * as runc), through the container's /proc, which must be procfs (a rootfs
+ * that mounts over it cannot turn the write into a no-op, CVE-2019-16884);
+ * the per-LSM file first (Linux 5.8+), else the shared one. The runtime
+ * checked that AppArmor is enabled. 0 or -1. */
+static int apparmor_exec(const char *profile)
+{
+	static const char *const files[] = { "/proc/self/attr/apparmor/exec",
+					     "/proc/self/attr/exec" };
+	AUTOFREE char *cmd = NULL;
+	AUTOCLOSE int fd = -1;
+	struct statfs sf;
+	size_t i, n;
+
+	for (i = 0; fd < 0 && i < ARRAY_SIZE(files); i++)
+		fd = openat(AT_FDCWD, files[i], O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno, "process.apparmorProfile: open '%s'", files[i - 1]);
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
+		return fail(0, "process.apparmorProfile: '%s' is not on procfs",
+			    files[i - 1]);
+	cmd = xasprintf("exec %s", profile);
+	n = strlen(cmd);
+	if (write(fd, cmd, n) == (ssize_t)n)
+		return 0;
+	if (errno == ENOENT)
+		return fail(0, "process.apparmorProfile: \"%s\": no such AppArmor "
+			    "profile is loaded", profile);
+	return fail(errno, "process.apparmorProfile: \"%s\": write '%s'", profile,
+		    files[i - 1]);
+}
+
 int proc_identity(const struct spec_process *p, const struct sc_filter *sc,
 		  int *notify_fd)
 {
@@ -372,6 +404,9 @@ int proc_identity(const struct spec_process *p, const struct sc_filter *sc,
 	int c;
 
 	*notify_fd = -1;
+	/* first: before seccomp, while still root */
+	if (p->apparmor_profile && apparmor_exec(p->apparmor_profile) < 0)
+		return -1;
 	if (p->has_caps) {
 		proc_cap_last();   /* read by the runtime already (verify) */
 		memcpy(caps, p->caps, sizeof(caps));

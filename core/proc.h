@@ -53,9 +53,11 @@ const char *proc_env(const struct spec_process *p, const char *key);
  * directory` or `exec: "X": executable file not found in $PATH` (the words
  * podman maps to 127 and 126). */
 int proc_find_exe(const struct spec_process *p, int rootfd, char out[PATH_MAX]);
-/* Identity and privileges, in the order the kernel needs: bounding set,
- * groups, gid, uid (keeping caps), capability sets, ambient, no_new_privs,
- * and seccomp at the last point the runtime may still need privileges.
+/* Identity and privileges, in the order the kernel needs: the AppArmor
+ * profile the execve enters (the runtime checked that AppArmor is enabled),
+ * bounding set, groups, gid, uid (keeping caps), capability sets, ambient,
+ * no_new_privs, and seccomp at the last point the runtime may still need
+ * privileges.
  * *NOTIFY_FD gets a seccomp listener fd or -1. cwd is entered and checked.
  * 0 or -1. */
 struct sc_filter;

@@ -703,7 +703,7 @@ int sc_send_listener(const struct spec_seccomp *sc, int notify_fd,
 	jw_init(&w);
 	jw_obj_begin(&w);
 	jw_key(&w, "ociVersion");
-	jw_str(&w, "1.2.0");
+	jw_str(&w, SPEC_VERSION);
 	jw_key(&w, "fds");
 	jw_arr_begin(&w);
 	jw_str(&w, "seccompFd");

@@ -2,6 +2,7 @@
 /* spec: config.json -> struct spec, straight from json_parse's tokens, with no
  * tree in between (runtime-spec 1.3 config.md, config-linux.md). Checks what
  * the spec says MUST hold; what depends on the host is verify's (core/verify.c). */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -261,7 +262,7 @@ static const struct mount_opt {
 	{ "ratime", MO_RATIME, MOUNT_ATTR_RELATIME },
 	{ "rnostrictatime", MO_RATIME, MOUNT_ATTR_RELATIME },
 	{ "rnorelatime", MO_RATIME, MOUNT_ATTR_STRICTATIME },
-	{ "idmap", MO_IDMAP, 0 }, { "ridmap", MO_IDMAP, 0 },
+	{ "idmap", MO_IDMAP, 0 }, { "ridmap", MO_IDMAP, 1 },
 	{ "tmpcopyup", MO_TMPCOPYUP, 0 },
 };
 
@@ -799,6 +800,59 @@ static void parse_idmap(struct ctx *c, int t, size_t i, void *arg)
 	need(c, get_u32(c, t, "size", &m->size), "size");
 }
 
+/* A name the kernel takes for a network interface (dev_valid_name):
+ * 1 to 15 bytes, not "." or "..", no '/', ':' or white space. */
+static bool is_ifname(const char *n)
+{
+	size_t len = strlen(n), i;
+
+	if (len == 0 || len >= 16 || str_eq(n, ".") || str_eq(n, ".."))
+		return false;
+	for (i = 0; i < len; i++)
+		if (n[i] == '/' || n[i] == ':' || isspace((unsigned char)n[i]))
+			return false;
+	return true;
+}
+
+/* linux.netDevices: {"HOSTNAME": {"name": "INSIDE"}, ...} (spec 1.3) */
+static void get_netdevs(struct ctx *c, int obj, struct spec_linux *l)
+{
+	int t = member(c, obj, "netDevices"), k;
+	size_t i, n, mark, m;
+	struct spec_netdev *d;
+	bool bad;
+
+	if (t < 0 || !is_type(c, t, "netDevices", JSON_OBJECT))
+		return;
+	n = json_tok(c->d, t)->size;
+	l->net_devices = spec_alloc(c->s, n + 1, sizeof(*l->net_devices));
+	mark = push_key(c, "netDevices");
+	for (i = 0, k = json_child(c->d, t); i < n; i++, k = json_next(c->d, k + 1)) {
+		d = &l->net_devices[l->n_net_devices];
+		d->host = json_str(c->d, k);
+		if (json_str_has_nul(c->d, k) || !is_ifname(d->host)) {
+			problem(c, NULL, "\"%s\" is not a network interface "
+				"name (1 to 15 bytes; no slash, colon or space)",
+				d->host);
+			continue;
+		}
+		if (!is_type(c, k + 1, d->host, JSON_OBJECT))
+			continue;
+		d->name = d->host;
+		m = push_key(c, d->host);
+		bad = get_str(c, k + 1, "name", &d->name) > 0 &&
+		      !is_ifname(d->name) &&
+		      problem(c, "name", "\"%s\" is not a network interface "
+			      "name (1 to 15 bytes; no slash, colon or space)",
+			      d->name);
+		pop(c, m);
+		if (bad)
+			continue;
+		l->n_net_devices++;
+	}
+	pop(c, mark);
+}
+
 /* ---- process ---- */
 
 static void parse_console(struct ctx *c, int t, void *arg)
@@ -1023,6 +1077,7 @@ static void mount_flags(struct ctx *c, struct spec_mount *m)
 			break;
 		case MO_IDMAP:
 			m->idmap = true;
+			m->idmap_rec = o->v;
 			break;
 		case MO_TMPCOPYUP:
 			m->tmpcopyup = true;
@@ -1482,8 +1537,7 @@ static void parse_linux(struct ctx *c, int t, void *arg)
 	get_str(c, t, "mountLabel", &l->mount_label);
 	sub(c, t, "personality", parse_personality, l);
 	l->has_intel_rdt = sub(c, t, "intelRdt", NULL, NULL) > 0;
-	/* runtime-spec 1.3: parsed enough to be refused, not yet applied */
-	l->has_net_devices = sub(c, t, "netDevices", NULL, NULL) > 0;
+	get_netdevs(c, t, l);
 	sub(c, t, "memoryPolicy", parse_memory_policy, &l->memory_policy);
 }
 
@@ -1681,9 +1735,7 @@ void spec_mount_options(struct jw *w)
 
 	jw_arr_begin(w);
 	for (i = 0; i < ARRAY_SIZE(mount_opts); i++)
-		/* idmapped mounts are parsed but not implemented */
-		if (mount_opts[i].kind != MO_IDMAP)
-			jw_str(w, mount_opts[i].name);
+		jw_str(w, mount_opts[i].name);
 	for (i = 0; i < ARRAY_SIZE(propagations); i++)
 		jw_str(w, propagations[i].name);
 	jw_arr_end(w);

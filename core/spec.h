@@ -5,6 +5,10 @@
 #ifndef OCIBOX_SPEC_H
 #define OCIBOX_SPEC_H
 
+/* The runtime-spec version ocibox implements: what `spec`, state.json,
+ * the seccomp listener's state, `features` and --version say. */
+#define SPEC_VERSION "1.3.0"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,9 +71,10 @@ struct spec_mount {
 	unsigned long attr_clr;
 	const char *data;         /* the remaining options joined by ',' (filesystem data), or NULL */
 	bool bind;                /* "bind" or "rbind" or type "bind" */
-	bool idmap;               /* "idmap"/"ridmap": parsed, not supported (error at create) */
+	bool idmap;               /* "idmap"/"ridmap" (or mappings given): an id-mapped bind */
+	bool idmap_rec;           /* "ridmap": the mapping on every mount of an rbind */
 	bool tmpcopyup;           /* crun extension, parsed, ignored */
-	struct spec_idmap *uid_mappings, *gid_mappings;  /* mount idmaps (parsed) */
+	struct spec_idmap *uid_mappings, *gid_mappings;  /* the mount's id mapping */
 	size_t n_uid_mappings, n_gid_mappings;
 };
 
@@ -288,7 +293,11 @@ struct spec_linux {
 	const char *mount_label;
 	struct { bool set; unsigned long domain; const char *domain_name; struct strv flags; } personality;
 	bool has_intel_rdt;       /* parsed; create rejects it (not supported) */
-	bool has_net_devices;     /* spec 1.3; parsed, refused (not supported) */
+	struct spec_netdev {      /* linux.netDevices (spec 1.3) */
+		const char *host;     /* the key: the interface in the runtime's namespace */
+		const char *name;     /* in the container: "name", else the key */
+	} *net_devices;
+	size_t n_net_devices;
 	struct spec_mempolicy {   /* linux.memoryPolicy (spec 1.3) */
 		bool set;
 		int mode;             /* MPOL_* */

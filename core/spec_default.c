@@ -125,7 +125,7 @@ void spec_write_default(struct jw *w, bool rootless)
 	size_t i;
 
 	jw_obj_begin(w);
-	put_str(w, "ociVersion", "1.2.0");
+	put_str(w, "ociVersion", SPEC_VERSION);
 
 	jw_key(w, "process");
 	jw_obj_begin(w);

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/spec.h"
 #include "core/err.h"
 #include "core/state.h"
 #include "core/util.h"
@@ -246,6 +247,8 @@ static int open_state(struct state *st, const char *root, const char *id,
 	st->annotations = raw_tok(&d, "annotations", 0);
 	i = json_get(&d, 0, "ocibox_post_hooks");
 	st->post_hooks = i >= 0 && json_type(&d, i) == JSON_TRUE;
+	i = json_get(&d, 0, "ocibox_net_devices");
+	st->net_devices = i >= 0 && json_type(&d, i) == JSON_TRUE;
 	json_fini(&d);
 	return 0;
 fail_doc:
@@ -270,7 +273,7 @@ void state_write_json(const struct state *st, struct jw *w, const char *status)
 {
 	jw_obj_begin(w);
 	jw_key(w, "ociVersion");
-	jw_str(w, "1.2.0");
+	jw_str(w, SPEC_VERSION);
 	jw_key(w, "id");
 	jw_str(w, st->id);
 	jw_key(w, "pid");
@@ -301,7 +304,7 @@ int state_save(const struct state *st)
 	jw_init(&w);
 	jw_obj_begin(&w);
 	jw_key(&w, "ociVersion");
-	jw_str(&w, "1.2.0");
+	jw_str(&w, SPEC_VERSION);
 	jw_key(&w, "id");
 	jw_str(&w, st->id);
 	jw_key(&w, "status");
@@ -336,6 +339,10 @@ int state_save(const struct state *st)
 	}
 	if (st->post_hooks) {
 		jw_key(&w, "ocibox_post_hooks");
+		jw_bool(&w, true);
+	}
+	if (st->net_devices) {
+		jw_key(&w, "ocibox_net_devices");
 		jw_bool(&w, true);
 	}
 	jw_obj_end(&w);

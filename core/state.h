@@ -25,6 +25,8 @@ struct state {
 				   unit, or NULL (cgroupfs) */
 	uint32_t owner;
 	char *annotations;      /* raw JSON object text, or NULL */
+	bool net_devices;       /* the config moves network interfaces: delete
+				   reads the kept config.json to move them back */
 	bool post_hooks;        /* the config has poststart/poststop hooks: start
 				   and delete read the kept config.json for them */
 };

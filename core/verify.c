@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/mount.h"
+#include "core/netdev.h"
 #include "core/ns.h"
 #include "core/proc.h"
 #include "core/util.h"
@@ -242,6 +243,28 @@ static bool common_fs(const char *t)
 	return false;
 }
 
+/* Id-mapped mounts: binds, with both mappings (the spec: "MUST be
+ * specified along with"), from the mount or, for a bare "idmap", from the
+ * container's user namespace (runc's rule). */
+static void check_idmap(const struct spec *s, const struct spec_mount *m,
+			size_t i, struct report *r)
+{
+	bool own = m->n_uid_mappings || m->n_gid_mappings;
+
+	if (!m->idmap && !own)
+		return;
+	if (!m->bind)
+		report(r, 0, "mounts[%zu]: an id-mapped mount must be a bind "
+		       "mount", i);
+	if (own && (!m->n_uid_mappings || !m->n_gid_mappings))
+		report(r, 0, "mounts[%zu]: uidMappings and gidMappings go "
+		       "together", i);
+	if (!own && (!s->linux.n_uid_mappings || !s->linux.n_gid_mappings))
+		report(r, 0, "mounts[%zu]: \"idmap\" needs uidMappings and "
+		       "gidMappings, of the mount or of linux for the "
+		       "container's user namespace", i);
+}
+
 static void check_mounts(const struct spec *s, struct report *r)
 {
 	AUTOFREE char *fs = NULL;
@@ -287,9 +310,7 @@ static void check_mounts(const struct spec *s, struct report *r)
 			report(r, 0, "mounts[%zu].destination: '%s' is inside "
 			       "/proc (only procfs at /proc, and procfs or the "
 			       "files lxcfs provides below it)", i, dest);
-		if (m->idmap || m->n_uid_mappings || m->n_gid_mappings)
-			report(r, 0, "mounts[%zu]: idmapped mounts are not "
-			       "supported yet", i);
+		check_idmap(s, m, i, r);
 		/* a filesystem module may still load on demand: warn only */
 		if (fs && m->type && !m->bind && !str_eq(m->type, "none") &&
 		    !str_eq(m->type, "cgroup")) {
@@ -411,15 +432,10 @@ static void check_process(const struct spec *s, struct report *r)
 				log_warn("process.capabilities: %s is not known "
 					 "to this kernel (dropped)", spec_cap_name[c]);
 	}
-	if (p->apparmor_profile) {
-		/* runc and crun refuse a profile they cannot apply */
-		if (!verify_apparmor_enabled())
-			report(r, 0, "process.apparmorProfile: \"%s\": AppArmor is "
-			       "not enabled on this host", p->apparmor_profile);
-		else
-			log_warn("process.apparmorProfile is not applied by this "
-				 "build");
-	}
+	/* runc and crun refuse a profile they cannot apply */
+	if (p->apparmor_profile && !verify_apparmor_enabled())
+		report(r, 0, "process.apparmorProfile: \"%s\": AppArmor is "
+		       "not enabled on this host", p->apparmor_profile);
 	/* args[0] looked up inside the rootfs, never outside it, unless a
 	 * mount may provide it */
 	if (!p->args.n)
@@ -443,6 +459,31 @@ static void check_process(const struct spec *s, struct report *r)
 			report(r, 0, "process.args[0]: %s", err_last.msg);
 	}
 	close(rootfd);
+}
+
+/* linux.netDevices: interfaces that exist here, moved into a network
+ * namespace of the container's own (the spec: one the runtime can check
+ * the move into), under names that do not collide. */
+static void check_netdevs(const struct spec_linux *lx, struct report *r)
+{
+	const struct spec_netdev *d;
+	size_t i, j;
+
+	if (lx->n_net_devices && !private_ns(lx, SPEC_NS_NETWORK))
+		report(r, 0, "linux.netDevices: needs a network namespace of "
+		       "the container's own (linux.namespaces has no "
+		       "\"network\" entry, or its path is the runtime's)");
+	for (i = 0; i < lx->n_net_devices; i++) {
+		d = &lx->net_devices[i];
+		if (!netdev_exists(d->host))
+			report(r, ENODEV, "linux.netDevices.%s: no such network "
+			       "interface here", d->host);
+		for (j = 0; j < i; j++)
+			if (str_eq(lx->net_devices[j].name, d->name))
+				report(r, 0, "linux.netDevices.%s.name: \"%s\" "
+				       "is also the name of linux.netDevices.%s",
+				       d->host, d->name, lx->net_devices[j].host);
+	}
 }
 
 bool verify_apparmor_enabled(void)
@@ -479,8 +520,7 @@ int verify_config(const struct spec *s,
 		report(&r, ENOTDIR, "root.path: '%s'", s->root.abs);
 	if (s->linux.has_intel_rdt)
 		report(&r, 0, "linux.intelRdt: not supported");
-	if (s->linux.has_net_devices)
-		report(&r, 0, "linux.netDevices: not supported yet");
+	check_netdevs(&s->linux, &r);
 	if (s->linux.memory_policy.set)
 		check_mempolicy(&s->linux.memory_policy, &r);
 	check_ns(s, &r);

@@ -3,7 +3,7 @@
 # As root, missing ones are installed with apt-get (saying which); otherwise
 # it names them and fails. With -n it only checks: it never runs apt, and
 # names what is missing (the build's own check, before it compiles).
-# Usage: deps.sh [-n] [build|test|bench|vm|systemd|engines]...
+# Usage: deps.sh [-n] [build|test|bench|vm|systemd|engines|k8s]...
 set -eu
 check=
 if [ "${1:-}" = -n ]; then check=1; shift; fi
@@ -30,7 +30,16 @@ for what in "${@:-build}"; do
 	bench) want runc runc; want crun crun ;;
 	vm)    want qemu-system-x86_64 qemu-system-x86; want cpio cpio ;;
 	systemd) want /lib/systemd/systemd systemd; want dbus-daemon dbus
-	         want podman podman; want conmon conmon ;;
+	         want podman podman; want conmon conmon
+	         want dockerd docker.io; want containerd containerd; want ctr containerd
+	         want apparmor_parser apparmor ;;
+	# the Kubernetes CRI tier (test/k8s): containerd's CRI plugin, the CNI
+	# bridge, protoc for the CRI api.proto, python's gRPC for the client
+	k8s)   want containerd containerd; want runc runc
+	       want /usr/lib/cni/bridge containernetworking-plugins
+	       want protoc protobuf-compiler
+	       want /usr/lib/python3/dist-packages/grpc/__init__.py python3-grpcio
+	       want /usr/lib/python3/dist-packages/google/protobuf/__init__.py python3-protobuf ;;
 	*) echo "deps.sh: unknown group '$what'" >&2; exit 2 ;;
 	esac
 done

@@ -1,7 +1,7 @@
 # cli.sh: dispatch, global options, usage errors, spec, features, check, state/list basics.
 . "$TOP/test/lib.sh"
 
-testing "--version names the spec" "$OCIBOX --version | sed -n 3p" "spec: 1.2.0"
+testing "--version names the spec" "$OCIBOX --version | sed -n 3p" "spec: 1.3.0"
 testing_rc "unknown applet is a usage error" 2 "$OCIBOX frobnicate"
 testing_rc "unknown option is a usage error" 2 "$OCIBOX --frob state x"
 testing_rc "applet --help exits 0" 0 "$OCIBOX state --help"
@@ -27,7 +27,7 @@ testing "list json on an empty root" "$O list -f json" "[]"
 
 mkdir -p "$T/b"
 testing_rc "spec writes config.json" 0 "$OCIBOX spec --bundle $T/b"
-testing "spec output is JSON with ociVersion 1.2.0" "jq -r .ociVersion $T/b/config.json" "1.2.0"
+testing "spec output is JSON with ociVersion 1.3.0" "jq -r .ociVersion $T/b/config.json" "1.3.0"
 testing "spec refuses to overwrite" "$OCIBOX spec --bundle $T/b 2>&1" \
 	"ocibox: spec: '$T/b/config.json' exists: remove it first" 1
 mkdir -p "$T/rl"
@@ -36,6 +36,10 @@ testing "spec --rootless adds a user namespace" \
 
 testing "features is JSON listing namespaces" \
 	"$OCIBOX features | jq -r '.linux.namespaces | length'" "8"
+testing "features: AppArmor support (applied where the host has it enabled)" \
+	"$OCIBOX features | jq -r .linux.apparmor.enabled" "true"
+testing "features: spec 1.0.0 to 1.3.0" \
+	"$OCIBOX features | jq -r '.ociVersionMin + \" \" + .ociVersionMax'" "1.0.0 1.3.0"
 testing "features: the systemd cgroup driver, not systemd --user" \
 	"$OCIBOX features | jq -r '.linux.cgroup | \"\\(.systemd) \\(.systemdUser)\"'" "true false"
 

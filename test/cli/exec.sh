@@ -47,6 +47,20 @@ testing "exec --process with a bad file names the path" \
 	"$O exec --process $T/bad.json x1 2>&1" "ocibox: exec: $T/bad.json: args: must be a non-empty array of strings" 1
 testing_rc "exec: a command and --process exclude each other" 2 \
 	"$O exec --process $T/proc.json x1 /bin/true"
+# AppArmor applied is tested in the systemd tier (its kernel has it); here
+# only the refusal, as create's, before anything runs in the container
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+	skip "exec --apparmor where AppArmor is not enabled" "AppArmor is enabled on this host"
+else
+	testing "exec --apparmor where AppArmor is not enabled: refused, naming the flag" \
+		"$O exec --apparmor ocibox-test x1 /bin/sh -c 'echo ran' 2>&1; echo rc=\$?" \
+		'ocibox: exec: --apparmor: "ocibox-test": AppArmor is not enabled on this host
+rc=1'
+	printf '{"args":["/bin/sh","-c","echo ran"],"cwd":"/","apparmorProfile":"ocibox-test"}' > $T/aa.json
+	testing "exec --process with an apparmorProfile where AppArmor is not enabled: refused" \
+		"$O exec --process $T/aa.json x1 2>&1" \
+		'ocibox: exec: process.apparmorProfile: "ocibox-test": AppArmor is not enabled on this host' 1
+fi
 testing "exec -t without a console socket in the foreground relays a pty" \
 	"script -qec '$O exec -t x1 /bin/tty' /dev/null </dev/null | tr -d '\\r' | sed 's/^^@//'" "/dev/pts/0"
 

@@ -44,7 +44,7 @@ testing "createContainer: ran in the container's mount namespace" \
 	"cat $H/createContainer.mnt" "$(readlink /proc/$P/ns/mnt)"
 testing "createRuntime: ran in the runtime's mount namespace" \
 	"cat $H/createRuntime.mnt" "$(readlink /proc/self/ns/mnt)"
-testing "state JSON has the ociVersion" "jq -r .ociVersion $H/createRuntime.json" "1.2.0"
+testing "state JSON has the ociVersion" "jq -r .ociVersion $H/createRuntime.json" "1.3.0"
 # (each "not yet" next to a hook that did run, so that it cannot pass
 # because nothing ran at all)
 testing "no poststart before start" \

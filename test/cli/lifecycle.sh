@@ -10,7 +10,7 @@ testing "state is created" "status c1" "created"
 testing "pid file holds the init's pid" "alive \$(cat $T/pid) && echo alive" "alive"
 testing "state pid matches the pid file" \
 	"[ -s $T/pid ] && $O state c1 > $T/c1.json && jq -r .pid $T/c1.json" "$(cat "$T/pid")"
-testing "state has bundle and ociVersion" "$O state c1 | jq -r '.bundle + \" \" + .ociVersion'" "$B 1.2.0"
+testing "state has bundle and ociVersion" "$O state c1 | jq -r '.bundle + \" \" + .ociVersion'" "$B 1.3.0"
 testing "create with the same id fails" "$O create --bundle $B c1 2>&1" \
 	'ocibox: create: container "c1" already exists' 1
 testing "list shows it" "$O list -q" "c1"

@@ -47,8 +47,9 @@ agree "a program that is not executable" \
 	'config.json: process.args[0]: exec "/etc/passwd": permission denied'
 agree "intelRdt" '.linux.intelRdt = {closID: "x"}' \
 	"config.json: linux.intelRdt: not supported"
-agree "netDevices (spec 1.3)" '.ociVersion = "1.3.0" | .linux.netDevices = {eth9: {}}' \
-	"config.json: linux.netDevices: not supported yet"
+agree "netDevices (spec 1.3): an interface that is not here" \
+	'.ociVersion = "1.3.0" | .linux.netDevices = {ocbx404: {}}' \
+	"config.json: linux.netDevices.ocbx404: no such network interface here: no such device"
 agree "kernel.core_pattern (no namespace has it)" \
 	'.linux.sysctl = {"kernel.core_pattern": "|/bin/false"}' \
 	'config.json: linux.sysctl: "kernel.core_pattern" is not in a namespace the container can have (it would change the host)'

@@ -200,4 +200,4 @@ wait $lpid; lrc=$?
 testing "NOTIFY: the listener got ContainerProcessState and ended cleanly" \
 	"echo rc=$lrc; jq -r '[.ociVersion, .fds[0], .metadata, .state.id, .state.status, (.pid == .state.pid)] | join(\" \")' $T/state.json" \
 	"rc=0
-1.2.0 seccompFd meta nt1 creating true"
+1.3.0 seccompFd meta nt1 creating true"

@@ -288,6 +288,52 @@ driver_sd_timeout() {
 	systemctl reset-failed ocibox-slow.service 2>/dev/null
 }
 
+# linux.resources.unified keys systemd has a property for are sent as that
+# property (runc's mapping), after the converted values (unified wins, as in
+# the files); systemd then keeps them when it writes the unit's settings
+# again (here: set-property of another memory and cpu setting). cgroup v2
+# only (on hybrid the unified keys name no controller ocibox can write).
+driver_sd_unified() {
+	[ "$CG_LAYOUT" = unified ] || { info "unified: cgroup v2 only"; return; }
+	bundle
+	id=sduni u=ocibox-sduni.scope cg=/system.slice/ocibox-sduni.scope
+	f='.linux.resources.memory.limit = 134217728 | .linux.resources.unified = {
+	     "memory.max": "67108864", "memory.high": "60M", "pids.max": "12",
+	     "cpu.weight": "50", "cpu.max": "20000 100000"}'
+	if ! sd_d $id "$f" sleep 600; then fail "unified: run -d" "$(cat $T/$id.err)"; return; fi
+	testing "unified memory.max: MemoryMax=64M (over memory.limit 128M)" "sd_prop $u MemoryMax" 67108864
+	testing "unified memory.high 60M: MemoryHigh in bytes" "sd_prop $u MemoryHigh" 62914560
+	testing "unified pids.max: TasksMax=12" "sd_prop $u TasksMax" 12
+	testing "unified cpu.weight: CPUWeight=50" "sd_prop $u CPUWeight" 50
+	testing "unified cpu.max: CPUQuotaPerSecUSec=200ms, CPUQuotaPeriodUSec=100ms" \
+		"sd_prop $u CPUQuotaPerSecUSec; sd_prop $u CPUQuotaPeriodUSec" "200ms
+100ms"
+	uni_files() {
+		testing "$1: the kernel has them" \
+			"cd /sys/fs/cgroup$cg && cat memory.max memory.high pids.max cpu.weight cpu.max" \
+			"67108864
+62914560
+12
+50
+20000 100000"
+	}
+	uni_files "unified"
+	timeout 30 systemctl set-property --runtime $u MemoryLow=1M StartupCPUWeight=100
+	testing "set-property MemoryLow: systemd wrote the memory settings again" \
+		"cat /sys/fs/cgroup$cg/memory.low" 1048576
+	uni_files "unified, after systemd wrote its settings again"
+	$O delete --force $id >/dev/null 2>&1
+	gone "$u" "$cg" "unified"
+	cfg_args '.linux.resources.unified = {"memory.max": "lots"}' /bin/true
+	testing_rc "unified memory.max \"lots\": refused" 1 "$SD run --bundle $B sduni2"
+	check "unified memory.max \"lots\": the error names it" contains "$T/stderr" "memory.max"
+	# (the unit is stopped after its init is killed, not while it lives:
+	# no warning that systemd's stop job timed out)
+	check "unified memory.max \"lots\": one line" one_line "$T/stderr"
+	info "unified memory.max \"lots\": $(cat $T/stderr)"
+	nothing_of sduni2 ocibox-sduni2.scope "unified memory.max \"lots\""
+}
+
 # podman with its default configuration (cgroup manager systemd, so it
 # passes --systemd-cgroup and machine.slice:libpod:ID) and ocibox as its
 # runtime; --network none, storage on the guest's tmpfs /var/lib/containers,
@@ -325,6 +371,12 @@ driver_sd_podman() {
 20"
 	fi
 	testing "podman exec" "$P exec sdp echo ok" ok
+	if [ "$(podman info --format '{{.Host.Security.AppArmorEnabled}}')" = true ]; then
+		testing "podman: its AppArmor profile, applied by ocibox (init and exec)" \
+			"$P exec sdp sh -c 'cat /proc/1/attr/current /proc/self/attr/current' | grep -c '^containers-default-.* (enforce)\$'" 2
+	else
+		info "podman: AppArmor not enabled for podman (no apparmor_parser?)"
+	fi
 	testing_rc "podman stop" 0 "$P stop -t 1 sdp"
 	testing_rc "podman rm" 0 "$P rm sdp"
 	gone "$u" "/machine.slice/$u" "podman rm"
@@ -334,4 +386,4 @@ driver_sd_podman() {
 		"systemctl list-units --all --plain --no-legend 'libpod-*' | wc -l" 0
 }
 
-DRIVER_TESTS="driver_sd_lifecycle driver_sd_devices driver_sd_slices driver_sd_annotations driver_sd_failures driver_sd_timeout driver_sd_podman"
+DRIVER_TESTS="driver_sd_lifecycle driver_sd_devices driver_sd_slices driver_sd_annotations driver_sd_failures driver_sd_timeout driver_sd_unified driver_sd_podman"

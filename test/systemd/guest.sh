@@ -176,6 +176,10 @@ TIER_TESTS="t_pid1 t_running t_cgroup t_bus t_scope_run t_scope_bus"
 # ---- the driver's checks: test/systemd/driver.sh sets DRIVER_TESTS --------
 DRIVER_TESTS=
 . "$TOP/test/systemd/driver.sh"
+# AppArmor applied (apparmor.sh), docker and containerd (engines.sh): they
+# add their checks to DRIVER_TESTS
+. "$TOP/test/systemd/apparmor.sh"
+. "$TOP/test/systemd/engines.sh"
 
 t_nothing_left() {
 	testing "nothing left: no ocibox unit" "sd_units_left" ""
@@ -199,7 +203,7 @@ finish() {
 }
 trap finish EXIT
 
-info "kernel $(uname -r), cgroups $CG_LAYOUT, $(systemctl --version | head -1), tests start $(cut -d' ' -f1 /proc/uptime)s after boot"
+info "kernel $(uname -r), cgroups $CG_LAYOUT, $(systemctl --version | head -1), LSMs $(cat /sys/kernel/security/lsm 2>/dev/null), tests start $(cut -d' ' -f1 /proc/uptime)s after boot"
 done=
 for t in ${ONLY:-$TIER_TESTS $DRIVER_TESTS} t_nothing_left; do
 	case $(command -v "$t") in

@@ -5,6 +5,7 @@
 # see init) and /lib/systemd/systemd as PID 1, which runs guest.sh from
 # ocibox-test.service and powers off. Boot "v2": pure cgroup v2 (cgroup v1
 # disabled in the kernel); boot "hybrid": systemd.unified_cgroup_hierarchy=0.
+# Both with AppArmor (apparmor=1 security=apparmor; test/systemd/apparmor.sh).
 # Prints the test lines of each boot, how long it took, and at the end
 # "N passed, N failed[, N skipped]"; on a failure also the last 60 console
 # lines. Exits non-zero on a failure, a timeout (SYSTEMD_TIMEOUT seconds per
@@ -70,7 +71,7 @@ for boot in $boots; do
 		-device virtio-rng-pci \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-kernel "$kernel" -initrd "$w/initrd.gz" \
-		-append "console=ttyS0 quiet loglevel=4 panic=-1 systemd.show_status=error ocibox.boot=$boot${tests:+ ocibox.tests=$tests} $cg ${SYSTEMD_APPEND:-}" \
+		-append "console=ttyS0 quiet loglevel=4 panic=-1 systemd.show_status=error ocibox.boot=$boot${tests:+ ocibox.tests=$tests} $cg apparmor=1 security=apparmor ${SYSTEMD_APPEND:-}" \
 		</dev/null >>"$log" 2>&1 &
 	qpid=$!
 	# the test lines as they come

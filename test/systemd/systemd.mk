@@ -5,8 +5,10 @@
 # inside (see test/systemd/run.sh). SYSTEMD_BOOTS="v2" runs one boot only;
 # SYSTEMD_TESTS="t_pid1 driver_x" only those checks; SYSTEMD_APPEND adds
 # kernel arguments.
-# As root it installs what is missing: qemu-system-x86, cpio, busybox-static,
-# jq, systemd, dbus (third_party/deps.sh); the kernel comes from
+# Both boots have AppArmor on (apparmor=1 security=apparmor). As root it
+# installs what is missing: qemu-system-x86, cpio, busybox-static, jq,
+# systemd, dbus, podman, conmon, docker.io, containerd, apparmor (its
+# apparmor_parser; third_party/deps.sh); the kernel comes from
 # test/vm/kernel.sh, shared with `make test-vm`. Run it under the machine's
 # test lock: flock /tmp/ocibox-ctest.lock make test-systemd
 SYSTEMD_TIMEOUT = 420

@@ -82,7 +82,7 @@ static void test_send_listener(void)
 
 	/* The connection waits in the backlog: no thread needed. */
 	st = sc_send_listener(&sc, pfd[0],
-		"{\"ociVersion\":\"1.2.0\",\"id\":\"c1\",\"status\":\"creating\","
+		"{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\","
 		"\"pid\":4242,\"bundle\":\"/b\",\"annotations\":{\"k\":\"v\"}}");
 	CHECK_NAMED(st == 0, "sc_send_listener: sent (%s)", st ? err_last.msg : "ok");
 	conn = accept4(srv, NULL, NULL, SOCK_CLOEXEC);
@@ -94,9 +94,9 @@ static void test_send_listener(void)
 		memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
 	CHECK_NAMED(got >= 0 && fstat(got, &a) == 0 && fstat(pfd[0], &b) == 0 &&
 		    a.st_ino == b.st_ino, "sc_send_listener: the fd arrives in SCM_RIGHTS");
-	CHECK_NAMED(strcmp(buf, "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],"
+	CHECK_NAMED(strcmp(buf, "{\"ociVersion\":\"1.3.0\",\"fds\":[\"seccompFd\"],"
 			   "\"pid\":4242,\"metadata\":\"meta data\",\"state\":{"
-			   "\"ociVersion\":\"1.2.0\",\"id\":\"c1\",\"status\":\"creating\","
+			   "\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\","
 			   "\"pid\":4242,\"bundle\":\"/b\",\"annotations\":{\"k\":\"v\"}}}") == 0,
 		    "sc_send_listener: ContainerProcessState JSON: %s", buf);
 	CHECK(json_parse(&d, buf, (size_t)n, "msg") == 0 &&

@@ -270,6 +270,21 @@ static void test_errors(void)
 		{ ",'linux':{'sysctl':['a']}", "linux.sysctl: expected an object, got array" },
 		{ ",'linux':{'intelRdt':true}", "linux.intelRdt: expected an object, got boolean" },
 		{ ",'linux':[]", "linux: expected an object, got array" },
+		{ ",'linux':{'netDevices':['eth0']}",
+		  "linux.netDevices: expected an object, got array" },
+		{ ",'linux':{'netDevices':{'eth0':'x'}}",
+		  "linux.netDevices.eth0: expected an object, got string" },
+		{ ",'linux':{'netDevices':{'eth0:1':{}}}",
+		  "linux.netDevices: \"eth0:1\" is not a network interface name "
+		  "(1 to 15 bytes; no slash, colon or space)" },
+		{ ",'linux':{'netDevices':{'eth0':{'name':'a-name-of-16-byt'}}}",
+		  "linux.netDevices.eth0.name: \"a-name-of-16-byt\" is not a network "
+		  "interface name (1 to 15 bytes; no slash, colon or space)" },
+		{ ",'linux':{'netDevices':{'eth0':{'name':'..'}}}",
+		  "linux.netDevices.eth0.name: \"..\" is not a network "
+		  "interface name (1 to 15 bytes; no slash, colon or space)" },
+		{ ",'linux':{'netDevices':{'eth0':{'name':7}}}",
+		  "linux.netDevices.eth0.name: expected a string, got number" },
 	};
 	size_t i;
 
@@ -388,7 +403,7 @@ static const char full[] =
 	" 'mountLabel':'ml',"
 	" 'personality':{'domain':'LINUX32','flags':['x']},"
 	" 'intelRdt':{'closID':'c'},"
-	" 'netDevices':{'eth0':{}}},"
+	" 'netDevices':{'eth0':{},'ens4':{'name':'e4'}}},"
 	"'unknownTopLevel':{'x':[1,2,{}]}}";
 
 static void test_full_mounts(const struct spec *s)
@@ -494,6 +509,11 @@ static void test_full_linux(const struct spec *s)
 	      str_eq(l->personality.domain_name, "LINUX32") &&
 	      l->personality.flags.n == 1);
 	CHECK(l->has_intel_rdt);
+	CHECK(l->n_net_devices == 2 &&
+	      str_eq(l->net_devices[0].host, "eth0") &&
+	      str_eq(l->net_devices[0].name, "eth0") &&
+	      str_eq(l->net_devices[1].host, "ens4") &&
+	      str_eq(l->net_devices[1].name, "e4"));
 }
 
 static void test_full_resources(const struct spec_resources *r)
@@ -759,7 +779,7 @@ static void test_default(bool rootless)
 		return;
 	}
 	jw_fini(&w);
-	CHECK_NAMED(str_eq(s.oci_version, "1.2.0") && str_eq(s.hostname, "ocibox") &&
+	CHECK_NAMED(str_eq(s.oci_version, SPEC_VERSION) && str_eq(s.hostname, "ocibox") &&
 		    str_eq(s.root.path, "rootfs") && s.root.readonly,
 		    "%s: version, hostname, root", flavour);
 	CHECK_NAMED(s.has_process && s.process.terminal && s.process.user.uid == 0 &&

@@ -158,7 +158,7 @@ static void test_roundtrip(void)
 		struct jw w;
 		char want[512];
 
-		snprintf(want, sizeof(want), "{\"ociVersion\":\"1.2.0\",\"id\":\"c1\","
+		snprintf(want, sizeof(want), "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\","
 			 "\"pid\":%d,\"status\":\"running\",\"bundle\":\"/b \\\"q\\\"\","
 			 "\"rootfs\":\"/b/rootfs\",\"created\":"
 			 "\"2024-01-01T00:00:00.000000000Z\",\"annotations\":"
