@@ -187,6 +187,9 @@ int cmd_update(int argc, char **argv)
 	status = state_status(&st);
 	if (str_eq(status, "stopped"))
 		die_msg(0, "cannot update a stopped container");
+	if (st.cgroup && !st.cgroup[0])
+		die_msg(0, "container \"%s\" has no cgroup (rootless, and no "
+			"cgroup this user may write): nothing to update", argv[optind]);
 	if (!st.cgroup || cgroup_init_path(&cg, st.cgroup) < 0)
 		die();
 	/* --systemd-cgroup: the unit's properties too */

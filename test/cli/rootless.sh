@@ -112,6 +112,10 @@ testing "exec" "u '\$O exec c1 id -u' && u '\$O exec c1 cat /proc/1/cmdline' | t
 sleep 100 "
 testing "exec -d: ps shows it too" \
 	"u '\$O exec -d c1 sleep 50' && u '\$O ps --format json c1' | jq length" "2"
+testing "pause: no cgroup to freeze here, said so" "u '\$O pause c1 2>&1'" \
+	"ocibox: pause: container \"c1\" has no cgroup (rootless, and no cgroup this user may write): it cannot be paused" 1
+testing "update: likewise" "u '\$O update --pids-limit 10 c1 2>&1'" \
+	"ocibox: update: container \"c1\" has no cgroup (rootless, and no cgroup this user may write): nothing to update" 1
 testing "kill --all KILL" "u '\$O kill --all c1 KILL'" ""
 testing "... the init is gone" "wait_for 5 eval '! alive $P' && echo gone" "gone"
 testing "state: stopped" "u '\$O state c1' | jq -r .status" "stopped"
