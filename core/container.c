@@ -440,7 +440,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	bool into_cgroup, netdev_in = false;
 	int *idmap_trees = NULL;
 	AUTOCLOSE int fifo = -1, console = -1, cgfd = -1;
-	int sv[2] = { -1, -1 }, problems = 0;
+	int sv[2] = { -1, -1 }, stacked[2] = { -1, -1 }, problems = 0, back;
 	char created[40], rootfs[PATH_MAX], cfgpath[PATH_MAX];
 	AUTOFREE char *raw = NULL;
 	size_t raw_len;
@@ -542,12 +542,19 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 				s.linux.ns[SPEC_NS_USER].present &&
 				!s.linux.ns[SPEC_NS_USER].path,
 	};
+	/* on an initramfs root: a parent for the root the init pivots from */
+	if (mount_initramfs_stack(&s, o->no_pivot, stacked) < 0) {
+		mount_initramfs_return(stacked);
+		ns_restore(&ns);
+		goto undo_sync;
+	}
 	pid = clone_child(ns.clone_flags, cgfd, &into_cgroup);
 	if (pid == 0) {
 		close(sv[0]);
 		child_main(&c);
 	}
-	if (ns_restore(&ns) < 0 || pid < 0) {
+	back = mount_initramfs_return(stacked);
+	if (ns_restore(&ns) < 0 || back < 0 || pid < 0) {
 		if (pid < 0)
 			fail(errno, "clone container init");
 		goto undo_child;

@@ -5,6 +5,7 @@
  * can never send a mount to the host. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 
 #include "core/err.h"
 #include "core/mount.h"
+#include "core/mountinfo.h"
 #include "core/ns.h"
 #include "core/util.h"
 #include "core/verify.h"
@@ -776,6 +778,139 @@ int mount_prepare(struct mount_ctx *mc)
 	return setup_dev(mc);
 }
 
+/* ---- pivot_root from an initramfs ---- */
+
+/* Before Linux 7.0 the kernel's rootfs (the ramfs or tmpfs an initramfs is
+ * unpacked into) is the root mount of every mount namespace. A system that
+ * never leaves its initramfs has it as "/", and pivot_root(2) refuses a
+ * root without a parent (EINVAL). Since 7.0 an empty immutable nullfs sits
+ * beneath rootfs, "/" has a parent and the plain pivot_root works. The case
+ * is detected, not guessed: "/" is ramfs or tmpfs (one statfs, the only
+ * cost elsewhere) and mountinfo shows it as its own parent, which only the
+ * namespace's root mount is. */
+static bool root_is_initramfs(unsigned long *root_id)
+{
+	AUTOFREE char *buf = NULL;
+	struct mountinfo mi;
+	struct statfs sf;
+	char *cur;
+	size_t len;
+
+	if (statfs("/", &sf) < 0 ||
+	    (sf.f_type != RAMFS_MAGIC && sf.f_type != TMPFS_MAGIC))
+		return false;
+	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf, &len) < 0)
+		return false;
+	cur = buf;
+	while (mountinfo_next(&cur, &mi))
+		if (mi.id == mi.parent && str_eq(mi.point, "/")) {
+			*root_id = mi.id;
+			return true;
+		}
+	return false;
+}
+
+/* Detach the mounts on the initramfs (ROOT_ID) but the one on "/": our
+ * private namespace's copies of /proc, /sys, /dev, ..., which the copy
+ * stacked on "/" holds too. Paths are looked up from our root, still the
+ * initramfs (what is stacked on the root is not entered). */
+static int detach_host_mounts(unsigned long root_id)
+{
+	AUTOFREE char *buf = NULL;
+	struct mountinfo mi;
+	char *cur;
+	size_t len;
+
+	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf, &len) < 0)
+		return -1;
+	cur = buf;
+	while (mountinfo_next(&cur, &mi)) {
+		if (mi.parent != root_id || mi.id == root_id ||
+		    str_eq(mi.point, "/"))
+			continue;
+		/* the topmost first, until the point is a directory again */
+		while (umount2(mi.point, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+			;
+		if (errno != EINVAL && errno != ENOENT)
+			return fail(errno, "detach '%s'", mi.point);
+	}
+	return 0;
+}
+
+/* The runtime gave the initramfs root a parent before cloning us. */
+static bool initramfs_stacked;
+
+/* In a mount namespace of our own: a recursive copy of the whole tree is
+ * stacked on the initramfs' "/" and becomes our root (what switch_root
+ * does, without moving or deleting anything of the host's), the mounts
+ * left on the initramfs below are detached. The init cloned from here
+ * copies this namespace: its root has a parent and the plain pivot_root
+ * detaches the copy like any old root. In a user namespace the copy is
+ * locked, and pivot_root hands that lock to the container's root: even
+ * CAP_SYS_ADMIN inside cannot unmount it to reach the initramfs. (A root
+ * that is not the top of the namespace's root mount counts as a chroot,
+ * where the kernel refuses CLONE_NEWUSER: hence the chroot into it.) */
+int mount_initramfs_stack(const struct spec *s, bool no_pivot, int saved[2])
+{
+	AUTOCLOSE int tree = -1;
+	unsigned long root_id = 0;
+	char cwd[PATH_MAX];
+
+	saved[0] = saved[1] = -1;
+	if (no_pivot || !s->linux.ns[SPEC_NS_MOUNT].present ||
+	    s->linux.ns[SPEC_NS_MOUNT].path || !root_is_initramfs(&root_id))
+		return 0;
+	saved[0] = openat(AT_FDCWD, "/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (saved[0] < 0)
+		return fail(errno, "initramfs root: open '/proc/self/ns/mnt'");
+	saved[0] = fd_not_stdio(saved[0]);
+	saved[1] = openat(AT_FDCWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (saved[1] < 0)
+		return fail(errno, "initramfs root: open '.'");
+	saved[1] = fd_not_stdio(saved[1]);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return fail(errno, "initramfs root: getcwd");
+	if (unshare(CLONE_NEWNS) < 0)
+		return fail(errno, "initramfs root: unshare the mount namespace");
+	/* nothing done here may reach the host's namespace */
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return fail(errno, "initramfs root: make / slave");
+	tree = (int)syscall(SYS_open_tree, AT_FDCWD, "/", OPEN_TREE_CLONE |
+			    OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return fail(errno, "initramfs root: copy /");
+	if (syscall(SYS_move_mount, tree, "", AT_FDCWD, "/",
+		    MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return fail(errno, "initramfs root: mount the copy on /");
+	if (detach_host_mounts(root_id) < 0)
+		return fail_ctx("initramfs root");
+	if (fchdir(tree) < 0 || chroot(".") < 0)
+		return fail(errno, "initramfs root: enter the copy");
+	/* the same cwd in the copy (the fd is the host namespace's) */
+	if (chdir(cwd) < 0)
+		return fail(errno, "initramfs root: chdir '%s'", cwd);
+	initramfs_stacked = true;
+	return 0;
+}
+
+int mount_initramfs_return(int saved[2])
+{
+	int r = 0;
+
+	initramfs_stacked = false;
+	/* setns also resets our root (the host's) and cwd */
+	if (saved[0] >= 0 && setns(saved[0], CLONE_NEWNS) < 0)
+		r = fail(errno, "initramfs root: return to own mount namespace");
+	if (saved[1] >= 0 && fchdir(saved[1]) < 0 && !r)
+		r = fail(errno, "initramfs root: fchdir back");
+	if (saved[0] >= 0)
+		close(saved[0]);
+	if (saved[1] >= 0)
+		close(saved[1]);
+	saved[0] = saved[1] = -1;
+	return r;
+}
+
 /* The mount's mappings, else the container's (runc's rule for a bare
  * "idmap"); verify made sure there are some. */
 static void idmap_of(const struct spec *s, const struct spec_mount *m,
@@ -860,11 +995,15 @@ int mount_pivot(struct mount_ctx *mc)
 	if (mc->host_ns) {
 		/* the spec: a namespace left out is the runtime's; its root
 		 * and mounts are not ours to change */
+		log_debug("rootfs: chroot (no mount namespace)");
 		if (chdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
 			return fail(errno, "chroot '%s'", root);
 		goto done;
 	}
 	if (mc->no_pivot) {
+		/* the host's root and all its mounts stay in the container's
+		 * namespace beneath its root: pinned, and one umount away */
+		log_debug("rootfs: MS_MOVE + chroot (--no-pivot)");
 		if (chdir(root) < 0)
 			return fail(errno, "chdir '%s'", root);
 		if (mount(root, "/", NULL, MS_MOVE, NULL) < 0)
@@ -875,6 +1014,8 @@ int mount_pivot(struct mount_ctx *mc)
 			return fail(errno, "chdir /");
 		goto done;
 	}
+	log_debug("rootfs: %s", initramfs_stacked ?
+		  "pivot_root (initramfs root given a parent)" : "pivot_root");
 	oldroot = openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (oldroot < 0)
 		return fail(errno, "open /");

@@ -39,6 +39,17 @@ int mount_resolve(int rootfd, const char *path, int flags);
 int mount_resolve_walk(int rootfd, const char *path, int flags);
 /* Before pivot_root: propagation, rootfs bind, mounts[], devices. 0 or -1. */
 int mount_prepare(struct mount_ctx *mc);
+/* Runtime side, around the clone of an init with a new mount namespace
+ * (not --no-pivot): when "/" is the initramfs (the kernel's rootfs, the
+ * root mount of every namespace before Linux 7.0, which pivot_root cannot
+ * move), enter a mount namespace of our own whose root is a copy of the
+ * tree stacked on the initramfs: the init's copy of it (locked, in a user
+ * namespace) has a parent, so mount_pivot's pivot_root works. SAVED gets
+ * our namespace and cwd, or -1s where nothing was needed. 0 or -1; call
+ * mount_initramfs_return(SAVED) after the clone (or the failure) always. */
+int mount_initramfs_stack(const struct spec *s, bool no_pivot, int saved[2]);
+/* Back to the runtime's own mount namespace and cwd. 0 or -1. */
+int mount_initramfs_return(int saved[2]);
 /* pivot_root (or MS_MOVE + chroot with no_pivot) into the rootfs. 0 or -1. */
 int mount_pivot(struct mount_ctx *mc);
 /* After pivot_root: maskedPaths, readonlyPaths, root.readonly. 0 or -1. */
