@@ -121,15 +121,46 @@ test:
 	$(call setup,build test,$(NAME) $(TEST_BINS) $(B)/test/probe)
 	@SAN=$(SAN) sh test/run.sh
 
+# make check: the tests, a static binary, and the footprint budgets of
+# config.mk (test/check/budget.sh) against this build and a SECCOMP=0 one
+# built beside it in $(B)/nosc.
+NOSC := $(B)/nosc
+
+$(B)/test/maxrss: test/check/maxrss.c | $(KINC)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
 check: test
 	@if readelf -d $(NAME) | grep -q NEEDED; then \
 		echo "$(NAME) is not static"; exit 1; else echo "$(NAME): static"; fi
+	+@$(MAKE) --no-print-directory $(B)/test/maxrss
+	+@$(MAKE) --no-print-directory SECCOMP=0 B=$(NOSC) NAME=$(NOSC)/$(NAME) $(NOSC)/$(NAME)
+	@BUDGET_BYTES=$(BUDGET_BYTES) BUDGET_BYTES_NOSC=$(BUDGET_BYTES_NOSC) \
+		BUDGET_RSS_KIB=$(BUDGET_RSS_KIB) OCIBOX=$(abspath $(NAME)) \
+		PROBE=$(abspath $(B)/test/probe) TOP=$(CURDIR) \
+		sh test/check/budget.sh $(NAME) $(NOSC)/$(NAME) $(B)/test/maxrss
 
-size: $(NAME)
+# make size: size(1), the bytes each module puts in the binary (from the
+# linker's map), the largest symbols, and what changed since the last
+# make size (test/check/size.sh, bloat.sh; kept in $(B)/size). LTO melts
+# the modules together, so the map comes from a link of objects built
+# without it ($(B)/size/); the difference is what LTO saves.
+SIZE_OBJ := $(OBJ:$(B)/%=$(B)/size/%)
+$(B)/size/%.o: %.c | $(KINC)/.stamp
+	@mkdir -p $(@D)
+	$(call say,CC-SIZE,$<)
+	$(Q)$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -fno-lto -MMD -MP -c -o $@ $<
+$(B)/size/core/main.o: CPPFLAGS += -DGIT_COMMIT=\"$(GIT_COMMIT)\"
+$(SIZE_OBJ): $(B)/.seccomp-$(SECCOMP)
+
+size: $(NAME) $(SIZE_OBJ)
 	@size $(NAME)
 	@ls -l $(NAME) | awk '{print "$(NAME): " $$5 " bytes"}'
-	@$(CC) $(CFLAGS) $(filter-out -s,$(LDFLAGS)) -o $(B)/unstripped $(OBJ) $(LIBS)
-	@nm --size-sort -S $(B)/unstripped | tail -20
+	@$(CC) $(CFLAGS) -fno-lto $(filter-out -s,$(LDFLAGS)) -Wl,-Map=$(B)/size/ocibox.map \
+		-o $(B)/size/unstripped $(SIZE_OBJ) $(LIBS)
+	@$(CC) $(CFLAGS) -fno-lto $(LDFLAGS) -o $(B)/size/stripped $(SIZE_OBJ) $(LIBS)
+	@echo "without LTO: $$(stat -c %s $(B)/size/stripped) bytes (LTO saves $$(($$(stat -c %s $(B)/size/stripped) - $$(stat -c %s $(NAME)))))"
+	@sh test/check/size.sh $(B)/size
 
 demo:
 	$(call setup,build test,$(NAME))
@@ -148,4 +179,4 @@ clean:
 # keep the objects pattern chains build (the sanitizer flavour's): make
 # would delete them as intermediates and rebuild them on every run
 .SECONDARY:
--include $(OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(wildcard $(B)/size/*/*.d)

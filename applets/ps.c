@@ -57,8 +57,7 @@ static void row(pid_t pid, long btime)
 {
 	AUTOFREE char *stat = NULL, *status = NULL, *cmd = NULL;
 	char path[64], user[32], tty[16], stime[16], *p;
-	unsigned long tty_nr, ut, st;
-	unsigned long long start;
+	uint64_t f[20];
 	long hz = sysconf(_SC_CLK_TCK), uid = -1, t;
 	struct passwd *pw;
 	struct tm tm;
@@ -70,9 +69,10 @@ static void row(pid_t pid, long btime)
 	if (read_file_at(AT_FDCWD, path, &stat, &len) < 0 || !(p = strrchr(stat, ')')))
 		return;
 	/* after "(comm)": state ppid pgrp session tty_nr ... utime stime ... starttime */
-	if (sscanf(p + 2, "%*c %d %*d %*d %lu %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d "
-		   "%*d %*d %llu", &ppid, &tty_nr, &ut, &st, &start) != 5)
-		return;
+	for (i = 1; i < ARRAY_SIZE(f); i++)
+		if (!str_field_u64(p + 2, i, &f[i]))
+			return;
+	ppid = (int)f[1];
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if (read_file_at(AT_FDCWD, path, &status, &len) == 0 && (p = strstr(status, "\nUid:")))
 		uid = strtol(p + 5, NULL, 10);
@@ -80,11 +80,11 @@ static void row(pid_t pid, long btime)
 		snprintf(user, sizeof(user), "%s", pw->pw_name);
 	else
 		snprintf(user, sizeof(user), "%ld", uid);
-	tty_name(tty, sizeof(tty), tty_nr);
-	at = btime + (time_t)(start / hz);
+	tty_name(tty, sizeof(tty), (unsigned long)f[4]);
+	at = btime + (time_t)(f[19] / hz);
 	localtime_r(&at, &tm);
 	strftime(stime, sizeof(stime), now - at < 86400 ? "%H:%M" : "%b%d", &tm);
-	t = (long)((ut + st) / hz);
+	t = (long)((f[11] + f[12]) / hz);
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	if (read_file_at(AT_FDCWD, path, &cmd, &len) < 0 || !len) {
 		/* a kernel thread or a zombie: [comm] as ps(1) */
@@ -100,9 +100,18 @@ static void row(pid_t pid, long btime)
 	       tty, t / 3600, t / 60 % 60, t % 60, cmd);
 }
 
-static int cmp_pid(const void *a, const void *b)
+/* Shell sort: the few lines qsort would cost 2 KB of libc for */
+static void sort_pids(pid_t *v, size_t n)
 {
-	return *(const pid_t *)a - *(const pid_t *)b;
+	size_t gap, i, j;
+	pid_t x;
+
+	for (gap = n / 2; gap; gap /= 2)
+		for (i = gap; i < n; i++) {
+			for (x = v[i], j = i; j >= gap && v[j - gap] > x; j -= gap)
+				v[j] = v[j - gap];
+			v[j] = x;
+		}
 }
 
 int cmd_ps(int argc, char **argv)
@@ -144,7 +153,7 @@ int cmd_ps(int argc, char **argv)
 		die();
 	}
 	state_fini(&st);
-	qsort(pids, n, sizeof(*pids), cmp_pid);
+	sort_pids(pids, n);
 	if (str_eq(format, "json")) {
 		struct jw w;
 

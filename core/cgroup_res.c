@@ -428,9 +428,8 @@ static int cpu_v2(const char *d, const struct spec_resources *r)
 		char q[32] = "max";
 		uint64_t p = 100000;
 
-		if (cg_read(d, "cpu.max", &cur) == 0) {
-			sscanf(cur, "%31s %" SCNu64, q, &p);
-		}
+		if (cg_read(d, "cpu.max", &cur) == 0 && str_field(cur, 0, q, sizeof(q)))
+			str_field_u64(cur, 1, &p);
 		if (quota)
 			snprintf(q, sizeof(q), r->cpu.quota.v > 0 ? "%" PRId64 : "max",
 				 r->cpu.quota.v);

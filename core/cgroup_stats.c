@@ -198,13 +198,18 @@ static void stats_blkio(struct jw *w, const struct cgroup *cg)
 			unsigned maj, min;
 			char op[16];
 			uint64_t v = 0, rd = 0, wrt = 0;
-			char *q;
+			char *q, *r;
 
 			e = strchrnul(p, '\n');
-			if (sscanf(p, "%u:%u", &maj, &min) != 2)
+			/* "MAJ:MIN ..." */
+			maj = strtoul(p, &q, 10);
+			if (q == p || *q != ':')
+				continue;
+			min = strtoul(q + 1, &r, 10);
+			if (r == q + 1)
 				continue;
 			if (!h->v2) {
-				if (sscanf(p, "%*u:%*u %15s %" SCNu64, op, &v) != 2)
+				if (!str_field(p, 1, op, sizeof(op)) || !str_field_u64(p, 2, &v))
 					continue;
 				jw_obj_begin(w);
 				key_u64(w, "major", maj, false);
@@ -251,10 +256,14 @@ static void stats_hugetlb(struct jw *w, const struct cgroup *cg)
 	jw_obj_begin(w);
 	while ((de = readdir(d))) {
 		unsigned long kb;
-		char size[32], file[96];
+		char size[32], file[96], *end;
 		AUTOFREE char *ev = NULL;
 
-		if (sscanf(de->d_name, "hugepages-%lukB", &kb) != 1)
+		/* "hugepages-2048kB" */
+		if (!has_prefix(de->d_name, "hugepages-"))
+			continue;
+		kb = strtoul(de->d_name + 10, &end, 10);
+		if (end == de->d_name + 10)
 			continue;
 		if (kb >= 1 << 20)
 			snprintf(size, sizeof(size), "%luGB", kb >> 20);

@@ -404,7 +404,8 @@ static void unified(struct dbus_msg *m, const struct kvv *u)
 			bits(m, "AllowedMemoryNodes", val);
 		/* "QUOTA [PERIOD]", QUOTA "max" or a number */
 		else if (str_eq(k, "cpu.max") &&
-			 sscanf(val, "%31s %" SCNu64, quota, &period) >= 1) {
+			 str_field(val, 0, quota, sizeof(quota))) {
+			str_field_u64(val, 1, &period);
 			if (!strchr(val, ' '))
 				period = 0;
 			else if (!period)

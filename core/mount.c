@@ -584,12 +584,12 @@ static int mount_one_cgroup(struct mount_ctx *mc, const struct spec_mount *m,
 		if (q)
 			*q++ = '\0';
 		sep = strstr(p, " - ");
-		if (!sep || sscanf(p, "%*s %*s %*s %*s %4095s", mnt) != 1)
+		if (!sep || !str_field(p, 4, mnt, sizeof(mnt)))
 			continue;
 		v2 = has_prefix(sep, " - cgroup2 ");
 		if ((!v2 && !has_prefix(sep, " - cgroup ")) ||
 		    !has_prefix(mnt, "/sys/fs/cgroup/") ||
-		    sscanf(sep, " - %*s %*s %511s", opts) != 1)
+		    !str_field(sep, 3, opts, sizeof(opts)))
 			continue;
 		/* the super options minus rw/ro name the hierarchy */
 		data = opts;

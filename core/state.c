@@ -411,7 +411,7 @@ void state_fini(struct state *st)
 uint64_t proc_start_time(pid_t pid)
 {
 	char path[64], buf[1024], *p;
-	unsigned long long t;
+	uint64_t t;
 	AUTOCLOSE int fd = -1;
 	ssize_t n;
 	int i;
@@ -437,7 +437,7 @@ uint64_t proc_start_time(pid_t pid)
 		if (p)
 			p++;
 	}
-	if (!p || sscanf(p, "%llu", &t) != 1)
+	if (!p || !str_field_u64(p, 0, &t))
 		return 0;
 	return t;
 }

@@ -311,6 +311,43 @@ static const struct {
 	{ "XFSZ", SIGXFSZ },
 };
 
+static const char *field_at(const char *s, unsigned nth)
+{
+	static const char blank[] = " \t\n\v\f\r";
+
+	for (s += strspn(s, blank); *s && nth--; s += strspn(s, blank))
+		s += strcspn(s, blank);
+	return *s ? s : NULL;
+}
+
+bool str_field(const char *s, unsigned nth, char *buf, size_t size)
+{
+	size_t n;
+
+	if (!(s = field_at(s, nth)) || !size)
+		return false;
+	n = strcspn(s, " \t\n\v\f\r");
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return true;
+}
+
+bool str_field_u64(const char *s, unsigned nth, uint64_t *v)
+{
+	char *end;
+	unsigned long long n;
+
+	if (!(s = field_at(s, nth)))
+		return false;
+	n = strtoull(s, &end, 10);
+	if (end == s)
+		return false;
+	*v = n;
+	return true;
+}
+
 int parse_bitlist(const char *s, unsigned long *bits, size_t nbits)
 {
 	size_t w = 8 * sizeof(*bits);

@@ -60,6 +60,15 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* A list "0-3,7" (cpus, NUMA nodes) into the bitmap BITS of NBITS bits.
  * 0 or -1 (bad syntax or a number >= NBITS; no fail). */
 int parse_bitlist(const char *s, unsigned long *bits, size_t nbits);
+/* Blank-separated fields, as sscanf's "%*s %Ns" and "%llu" read them (vfscanf
+ * is 4 KB of libc): blanks are space, \t, \n, \v, \f, \r, so a field never
+ * spans lines but the search goes on past a newline as scanf's would.
+ * str_field copies field NTH (from 0) of S into BUF, cut to SIZE - 1 bytes
+ * as "%Ns" cuts; str_field_u64 reads the decimal number that field starts
+ * with (strtoull: a sign is taken, an overflow gives UINT64_MAX). Both
+ * return false when S has no such field or it holds no number (no fail). */
+bool str_field(const char *s, unsigned nth, char *buf, size_t size);
+bool str_field_u64(const char *s, unsigned nth, uint64_t *v);
 /* Signal by name ("KILL", "SIGKILL", "kill") or number; -1 if unknown (no fail). */
 int signal_parse(const char *s);
 /* Move FD above 2 if it is a stdio number (for callers whose stdio is closed). */

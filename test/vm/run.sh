@@ -16,13 +16,15 @@ boots=${VM_BOOTS:-v2 initramfs}
 # What each boot runs: one command per line, run from /t in the guest.
 # Every test file named here is copied into the initramfs.
 TESTS_v2='build/test/unit/cgroup
-sh test/cli/cgroup.sh'
+sh test/cli/cgroup.sh
+sh test/cli/footprint.sh'
 TESTS_initramfs='sh test/vm/initramfs.sh
 sh test/cli/pivot.sh
 sh test/cli/lifecycle.sh
 sh test/cli/mounts.sh
 sh test/cli/exec.sh
-sh test/cli/security.sh'
+sh test/cli/security.sh
+sh test/cli/footprint.sh'
 # Host programs the tests call that busybox lacks, copied with their
 # shared libraries: jq (test/lib.sh's bundles), script (exec -t).
 HOST_BINS="jq script"

@@ -1,0 +1,46 @@
+#!/bin/sh
+# budget.sh: the footprint budgets `make check` holds (numbers in config.mk,
+# passed in the environment): the size of the binary with libseccomp
+# (BUDGET_BYTES) and of the SECCOMP=0 build (BUDGET_BYTES_NOSC), and the
+# peak RSS of create, start, state, kill and delete (BUDGET_RSS_KIB): wait4's
+# ru_maxrss of the ocibox process (and what it reaped itself), measured by
+# test/check/maxrss.c around each command of a busybox container's life.
+# The 256 KiB memory limit is test/cli/footprint.sh's (make test runs it).
+# Each line says the number and the budget; any FAIL makes the exit status 1.
+# Usage (from make check): budget.sh BINARY NOSC-BINARY MAXRSS
+. "$TOP/test/lib.sh"
+[ $# -eq 3 ] || { echo "usage: $0 BINARY NOSC-BINARY MAXRSS" >&2; exit 2; }
+: "${BUDGET_BYTES:?}" "${BUDGET_BYTES_NOSC:?}" "${BUDGET_RSS_KIB:?}"
+bin=$1 nosc=$2 maxrss=$3
+failed=0
+over() { fail "$1" "$2"; failed=1; }
+
+size_check() { # NAME FILE BUDGET
+	n=$(stat -c %s "$2") || { over "$1" "no $2"; return; }
+	if [ "$n" -le "$3" ]; then pass "$1: $n bytes (budget $3, $(($3 - n)) to spare)"
+	else over "$1: $n bytes" "over the budget of $3 by $((n - $3))"; fi
+}
+size_check "size with libseccomp" "$bin" "$BUDGET_BYTES"
+size_check "size with SECCOMP=0" "$nosc" "$BUDGET_BYTES_NOSC"
+
+if ! is_root; then skip "peak RSS" "needs root"; exit $failed; fi
+mkbundle "$T/b" /bin/sleep 100
+rss() { # APPLET ARG...: $O APPLET ARG... under maxrss, against the budget
+	"$maxrss" "$T/rss" $O "$@" > "$T/out" 2>&1
+	rc=$? kib=$(cat "$T/rss" 2>/dev/null)
+	if [ $rc -ne 0 ] || [ -z "$kib" ]; then
+		over "peak RSS of $1" "exit status $rc: $(head -c 300 "$T/out")"
+	elif [ "$kib" -le "$BUDGET_RSS_KIB" ]; then
+		pass "peak RSS of $1: $kib KiB (budget $BUDGET_RSS_KIB KiB)"
+	else
+		over "peak RSS of $1: $kib KiB" "over the budget of $BUDGET_RSS_KIB KiB"
+	fi
+}
+rss create --bundle "$T/b" fp
+rss start fp
+rss state fp
+rss kill fp KILL
+wait_for 10 eval '[ "$(status fp)" = stopped ]' || over "container stops after kill" "$(status fp)"
+rss delete fp
+[ "$(states)" = "" ] && [ "$(ours_left)" = 0 ] || over "nothing left" "state: $(states), processes: $(ours_left)"
+exit $failed
