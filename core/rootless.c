@@ -24,16 +24,22 @@
 bool rootless_maps_host_root(const char *map)
 {
 	const char *p = map;
-	unsigned long long in, out, count;
-	int n;
+	unsigned long long v[3];
+	char *e;
+	int k;
 
-	/* "INSIDE OUTSIDE COUNT" per line; OUTSIDE is in the parent's ids */
-	while (sscanf(p, "%llu %llu %llu%n", &in, &out, &count, &n) == 3) {
-		if (out == 0 && count > 0)
+	/* "INSIDE OUTSIDE COUNT" per line; OUTSIDE is in the parent's ids
+	 * (no scanf: it would cost the binary 12 KB) */
+	for (;;) {
+		for (k = 0; k < 3; k++) {
+			v[k] = strtoull(p, &e, 10);
+			if (e == p)
+				return false;
+			p = e;
+		}
+		if (v[1] == 0 && v[2] > 0)
 			return true;
-		p += n;
 	}
-	return false;
 }
 
 bool rootless_detect(const char *value)
@@ -372,7 +378,6 @@ static int map_tool(const char *tool, pid_t pid, const struct spec_idmap *m,
 		dup2(pfd[1], 1);
 		dup2(pfd[1], 2);
 		execvp(tool, argv);
-		dprintf(2, "exec %s: %s", tool, strerror(errno));
 		_exit(127);
 	}
 	close(pfd[1]);
