@@ -8,6 +8,7 @@
 #include "core/cgroup_systemd.h"
 #include "core/err.h"
 #include "core/main.h"
+#include "core/rootless.h"
 #include "core/seccomp.h"
 #include "core/spec.h"
 #include "core/util.h"
@@ -61,7 +62,10 @@ int cmd_check(int argc, char **argv)
 	spec_problems_fini(&pr);
 	/* the same list create stops at the first of */
 	verify_config(&s, problem, NULL);
+	if (g.is_rootless)
+		rootless_check(&s, g.systemd_cgroup, problem, NULL);
 	if ((g.systemd_cgroup ? cgsd_init(&cg, &s, "check") :
+	     g.is_rootless ? rootless_cgroup_init(&cg, &s, "check") :
 	     cgroup_init(&cg, s.linux.cgroups_path, "check")) < 0)
 		problem(NULL, err_last.msg);
 	else if (s.linux.has_resources)

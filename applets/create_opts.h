@@ -50,8 +50,9 @@ static inline void create_opts_finish(int argc, char **argv,
 	if (optind != argc - 1)
 		usage_error(usage, "expected exactly one container id");
 	o->id = argv[optind];
-	o->root = g.root;
+	o->root = main_root();
 	o->systemd_cgroup = g.systemd_cgroup;
+	o->rootless = g.is_rootless;
 	o->listen_fds = listen_fds();
 	o->preserve_fds += o->listen_fds;
 }

@@ -29,7 +29,7 @@ int cmd_delete(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		usage_error(usage, "expected exactly one container id");
-	if (container_delete(g.root, argv[optind], force) < 0)
+	if (container_delete(main_root(), argv[optind], force) < 0)
 		die();
 	return 0;
 }

@@ -113,7 +113,7 @@ int cmd_events(int argc, char **argv)
 	if (optind != argc - 1)
 		usage_error(usage, "expected exactly one container id");
 	id = argv[optind];
-	if (state_read(&st, g.root, id) < 0)
+	if (state_read(&st, main_root(), id) < 0)
 		die();
 	if (str_eq(state_status(&st), "stopped"))
 		die_msg(0, "container not running");

@@ -136,7 +136,7 @@ int cmd_exec(int argc, char **argv)
 	if (o.process_file && optind < argc)
 		usage_error(usage, "a command and --process exclude each other");
 	o.args = argv + optind;
-	o.root = g.root;
+	o.root = main_root();
 	o.preserve_fds += listen_fds();
 	if (detach) {
 		if (exec_process(&o, &pid) < 0)

@@ -90,6 +90,15 @@ int cmd_features(int argc, char **argv)
 	jw_str(&w, VERSION);
 	jw_key(&w, "io.github.ocibox.seccomp.enabled");
 	jw_str(&w, ENABLE_SECCOMP ? "true" : "false");
+	/* rootless (core/rootless.h): no field in features.md, so these */
+	jw_key(&w, "io.github.ocibox.rootless.enabled");
+	jw_str(&w, "true");
+	jw_key(&w, "io.github.ocibox.rootless.idmap");
+	jw_str(&w, "own-id,newuidmap,newgidmap");
+	jw_key(&w, "io.github.ocibox.rootless.cgroup");
+	jw_str(&w, "v2-delegated");
+	jw_key(&w, "io.github.ocibox.rootless.devices");
+	jw_str(&w, "bind");
 	jw_obj_end(&w);
 	jw_obj_end(&w);
 	jw_raw(&w, "\n", 1);

@@ -34,7 +34,7 @@ int cmd_kill(int argc, char **argv)
 		usage_error(usage, "expected a container id and a signal");
 	if (optind == argc - 2 && (sig = signal_parse(argv[optind + 1])) < 0)
 		die_msg(0, "unknown signal \"%s\"", argv[optind + 1]);
-	if (container_kill(g.root, argv[optind], sig, all) < 0)
+	if (container_kill(main_root(), argv[optind], sig, all) < 0)
 		die();
 	return 0;
 }

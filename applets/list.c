@@ -28,7 +28,7 @@ static int one(const char *id, void *arg)
 	const char *status;
 
 	/* a container deleted meanwhile is simply not listed */
-	if (state_read(&st, g.root, id) < 0)
+	if (state_read(&st, main_root(), id) < 0)
 		return 0;
 	status = state_status(&st);
 	if (l->quiet)
@@ -77,7 +77,7 @@ int cmd_list(int argc, char **argv)
 		printf("%-12s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS",
 		       "BUNDLE", "CREATED", "OWNER");
 	}
-	if (state_each(g.root, one, &l) < 0)
+	if (state_each(main_root(), one, &l) < 0)
 		die();
 	if (l.json) {
 		jw_arr_end(&l.w);

@@ -21,11 +21,14 @@ int cmd_pause(int argc, char **argv)
 	const char *status;
 	const char *id = opt_only_id(argc, argv, usage);
 
-	if (state_open(&st, g.root, id) < 0)
+	if (state_open(&st, main_root(), id) < 0)
 		die();
 	status = state_status(&st);
 	if (!str_eq(status, "running") && !str_eq(status, "created"))
 		die_msg(0, "container not running (status %s)", status);
+	if (st.cgroup && !st.cgroup[0])
+		die_msg(0, "container \"%s\" has no cgroup (rootless, and no "
+			"cgroup this user may write): it cannot be paused", id);
 	if (!st.cgroup || cgroup_init_path(&cg, st.cgroup) < 0 ||
 	    cgroup_freeze(&cg, true) < 0)
 		die();

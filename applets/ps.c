@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/main.h"
+#include "core/rootless.h"
 #include "core/state.h"
 #include "core/util.h"
 
@@ -141,10 +142,16 @@ int cmd_ps(int argc, char **argv)
 	if (optind != argc - 1)
 		die_msg(0, "ps options are not supported (there is no ps(1) behind this); "
 			"use --format json");
-	if (state_read(&st, g.root, argv[optind]) < 0)
+	if (state_read(&st, main_root(), argv[optind]) < 0)
 		die();
-	if (!st.cgroup || cgroup_init_path(&cg, st.cgroup) < 0 || cgroup_pids(&cg, &pids, &n) < 0)
+	if (st.cgroup && !st.cgroup[0]) {
+		/* rootless without a cgroup */
+		if (rootless_pids(&st, &pids, &n) < 0)
+			die();
+	} else if (!st.cgroup || cgroup_init_path(&cg, st.cgroup) < 0 ||
+		   cgroup_pids(&cg, &pids, &n) < 0) {
 		die();
+	}
 	state_fini(&st);
 	sort_pids(pids, n);
 	if (str_eq(format, "json")) {

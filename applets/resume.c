@@ -20,10 +20,13 @@ int cmd_resume(int argc, char **argv)
 	struct cgroup cg;
 	const char *id = opt_only_id(argc, argv, usage);
 
-	if (state_open(&st, g.root, id) < 0)
+	if (state_open(&st, main_root(), id) < 0)
 		die();
 	if (!str_eq(state_status(&st), "paused"))
 		die_msg(0, "container not paused");
+	if (st.cgroup && !st.cgroup[0])
+		die_msg(0, "container \"%s\" has no cgroup (rootless, and no "
+			"cgroup this user may write): it cannot be resumed", id);
 	if (!st.cgroup || cgroup_init_path(&cg, st.cgroup) < 0 ||
 	    cgroup_freeze(&cg, false) < 0)
 		die();

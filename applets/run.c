@@ -39,7 +39,7 @@ static void finish(const char *id, bool keep)
 	struct cgroup cg;
 	bool have_cg;
 
-	if (state_open(&st, g.root, id) < 0)
+	if (state_open(&st, main_root(), id) < 0)
 		return;
 	/* detected once, for the OOM check and the delete */
 	have_cg = st.cgroup && cgroup_init_path(&cg, st.cgroup) == 0;

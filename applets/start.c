@@ -13,7 +13,7 @@ int cmd_start(int argc, char **argv)
 {
 	const char *id = opt_only_id(argc, argv, usage);
 
-	if (container_start(g.root, id) < 0)
+	if (container_start(main_root(), id) < 0)
 		die();
 	return 0;
 }

@@ -17,7 +17,7 @@ int cmd_state(int argc, char **argv)
 	struct jw w;
 	const char *id = opt_only_id(argc, argv, usage);
 
-	if (state_read(&st, g.root, id) < 0)
+	if (state_read(&st, main_root(), id) < 0)
 		die();
 	jw_init(&w);
 	state_write_json(&st, &w, state_status(&st));

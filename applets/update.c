@@ -182,11 +182,14 @@ int cmd_update(int argc, char **argv)
 	if (flags.cpu.mems)
 		r.cpu.mems = flags.cpu.mems;
 
-	if (state_open(&st, g.root, argv[optind]) < 0)
+	if (state_open(&st, main_root(), argv[optind]) < 0)
 		die();
 	status = state_status(&st);
 	if (str_eq(status, "stopped"))
 		die_msg(0, "cannot update a stopped container");
+	if (st.cgroup && !st.cgroup[0])
+		die_msg(0, "container \"%s\" has no cgroup (rootless, and no "
+			"cgroup this user may write): nothing to update", argv[optind]);
 	if (!st.cgroup || cgroup_init_path(&cg, st.cgroup) < 0)
 		die();
 	/* --systemd-cgroup: the unit's properties too */

@@ -40,7 +40,13 @@ const struct cgroup_hier *cg_hier(const struct cgroup *cg, enum cgroup_ctl c)
 {
 	int i = cg->ctl[c];
 
-	return i >= 0 && cg->h[i].dir[0] ? &cg->h[i] : NULL;
+	if (i >= 0 && cg->h[i].dir[0])
+		return &cg->h[i];
+	/* hybrid, rootless: the v1 freezer was not ours to use, a delegated
+	 * cgroup2 directory is, and freezing is a core v2 feature */
+	if (c == CG_FREEZER && cg->v2 >= 0 && cg->h[cg->v2].dir[0])
+		return &cg->h[cg->v2];
+	return NULL;
 }
 
 const char *cgroup_dir(const struct cgroup *cg, enum cgroup_ctl ctl)
@@ -295,19 +301,33 @@ static int set_dir(struct cgroup_hier *h)
 
 static void make_saved(struct cgroup *cg)
 {
+	bool dropped = false;
 	size_t n = 0;
 	int i;
 
+	for (i = 0; i < cg->n; i++)
+		dropped |= !cg->h[i].dir[0];
 	for (i = 1; i < cg->n && str_eq(cg->h[i].rel, cg->h[0].rel); i++)
 		;
-	if (i == cg->n) {
+	if (i == cg->n && !dropped) {
 		snprintf(cg->saved, sizeof(cg->saved), "%s", cg->h[0].rel);
 		return;
 	}
 	cg->saved[0] = '\0';
 	for (i = 0; i < cg->n; i++)
-		n += snprintf(cg->saved + n, n < sizeof(cg->saved) ? sizeof(cg->saved) - n : 0,
-			      "%s:%s\n", cg->h[i].key, cg->h[i].rel);
+		if (cg->h[i].dir[0])
+			n += snprintf(cg->saved + n, n < sizeof(cg->saved) ?
+				      sizeof(cg->saved) - n : 0, "%s:%s\n",
+				      cg->h[i].key, cg->h[i].rel);
+}
+
+void cgroup_drop(struct cgroup *cg, int i)
+{
+	if (i >= 0 && i < cg->n) {
+		cg->h[i].dir[0] = '\0';
+		cg->h[i].created = 0;
+	}
+	make_saved(cg);
 }
 
 int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id)

@@ -69,6 +69,8 @@ struct cgroup {
 					      "KEY:PATH" line per hierarchy */
 	char unit[256];                    /* the systemd unit whose cgroup this
 					      is (cgroup_systemd.h), "" = none */
+	bool rootless;                     /* hierarchies the caller cannot
+					      write were dropped (rootless.c) */
 };
 
 /* Detect the host layout from /proc/self/mountinfo (checked with statfs) and
@@ -89,6 +91,10 @@ void cgroup_set_made(struct cgroup *cg, const char *made);
  * as yes; a systemd unit is ours)? Only then are the processes in it all
  * the container's. */
 bool cgroup_ours(const struct cgroup *cg);
+/* Leave hierarchy I alone (no directory: nothing is made, entered or
+ * removed there) and recompute cgroup_path(); I < 0 only recomputes it
+ * (after a caller changed a hierarchy's rel and dir). */
+void cgroup_drop(struct cgroup *cg, int i);
 /* Re-detect the layout and act on an existing container's cgroup, from a
  * cgroup_path() string. 0 or -1 (fail()s). */
 int cgroup_init_path(struct cgroup *cg, const char *path);

@@ -140,7 +140,11 @@ int cgroup_check(const struct cgroup *cg, const struct spec_resources *r,
 		return 0;
 	m = cg_needed(r);
 	for (i = 0; i < ARRAY_SIZE(need); i++)
-		if ((m & BIT(need[i].c)) && !cg_hier(cg, need[i].c))
+		if ((m & BIT(need[i].c)) && !cg_hier(cg, need[i].c) && cg->rootless)
+			PROBLEM("%s: cannot be applied rootless: no %s cgroup this user "
+				"may write (cgroup v1, or v2 without a delegated subtree)",
+				need[i].field, cgroup_ctl_name[need[i].c]);
+		else if ((m & BIT(need[i].c)) && !cg_hier(cg, need[i].c))
 			PROBLEM("%s: %s controller not available on this host", need[i].field,
 				cgroup_ctl_name[need[i].c]);
 

@@ -30,6 +30,7 @@
 #include "core/netdev.h"
 #include "core/ns.h"
 #include "core/proc.h"
+#include "core/rootless.h"
 #include "core/seccomp.h"
 #include "core/spec.h"
 #include "core/sync.h"
@@ -113,6 +114,7 @@ struct child {
 	const struct sc_filter *filter;  /* compiled by the runtime */
 	int cgfd;          /* the runtime's, closed first thing */
 	const int *idmap_trees;  /* mount_idmap_trees(), or NULL */
+	bool map_dumpable; /* an unprivileged runtime writes our id maps */
 };
 
 static bool has_cgroup_mount(const struct spec *s)
@@ -131,7 +133,8 @@ static int child_setup(struct child *c)
 	const struct spec_process *p = &s->process;
 	struct mount_ctx mc = {
 		.spec = s, .no_pivot = c->o->no_pivot, .rootfd = -1,
-		.userns = s->linux.ns[SPEC_NS_USER].present,
+		/* rootless: in a user namespace, ours or the engine's */
+		.userns = s->linux.ns[SPEC_NS_USER].present || c->o->rootless,
 		.cgroupns = s->linux.ns[SPEC_NS_CGROUP].present,
 		.host_ns = !s->linux.ns[SPEC_NS_MOUNT].present,
 		.idmap_trees = c->idmap_trees,
@@ -146,6 +149,9 @@ static int child_setup(struct child *c)
 		return r < 0 ? -1 : fail(0, "sync: runtime went away");
 	c->st->pid = m.value;
 	phase_mark("go");
+	/* the maps are written: no longer reachable through /proc */
+	if (c->map_dumpable && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return fail(errno, "prctl PR_SET_DUMPABLE");
 	if (s->linux.ns[SPEC_NS_USER].present && !s->linux.ns[SPEC_NS_USER].path) {
 		/* become the user namespace's root for the setup */
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
@@ -295,6 +301,11 @@ static NORETURN void child_main(struct child *c)
 	int mine[] = { c->st->dirfd, c->cgfd };
 
 	proc_child_start(mine, ARRAY_SIZE(mine));
+	/* An unprivileged runtime (or newuidmap) may write our uid_map only
+	 * while /proc/PID is its own, i.e. while we are dumpable (runc does
+	 * the same); nothing of the container runs yet. */
+	if (c->map_dumpable)
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	c->st->dirfd = -1;
 	ns_close_self(c->ns);
 	if (child_setup(c) < 0) {
@@ -458,14 +469,18 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		return -1;
 	phase_mark("parsed");
 	if (verify_config(&s, first_problem, &problems) > 0 ||
-	    check_opts(o, &s) < 0)
+	    check_opts(o, &s) < 0 ||
+	    (o->rootless && rootless_check(&s, o->systemd_cgroup, first_problem,
+					   &problems) > 0))
 		goto undo_spec;
 	phase_mark("verified");
 	if (ns_open(&ns, &s.linux) < 0)
 		goto undo_spec;
-	cgroup_device_rules(&s, &s.linux.resources);
+	if (!o->rootless)
+		cgroup_device_rules(&s, &s.linux.resources);
 	res = &s.linux.resources;
 	if ((o->systemd_cgroup ? cgsd_init(&cg, &s, o->id) :
+	     o->rootless ? rootless_cgroup_init(&cg, &s, o->id) :
 	     cgroup_init(&cg, s.linux.cgroups_path, o->id)) < 0)
 		goto undo_ns;
 	if (cgroup_check(&cg, res, first_problem, &problems) > 0)
@@ -530,6 +545,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	}
 	if (mount_idmap_trees(&s, &idmap_trees) < 0)
 		goto undo_sync;
+	ns.stay = o->rootless;
 	if (ns_join_early(&ns) < 0) {
 		ns_restore(&ns);
 		goto undo_sync;
@@ -538,6 +554,9 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		.o = o, .s = &s, .st = &st, .ns = &ns, .sync = sv[1],
 		.fifo = fifo, .console = console, .filter = &filter,
 		.cgfd = cgfd, .idmap_trees = idmap_trees,
+		.map_dumpable = o->rootless && !rootless_can_map() &&
+				s.linux.ns[SPEC_NS_USER].present &&
+				!s.linux.ns[SPEC_NS_USER].path,
 	};
 	/* on an initramfs root: a parent for the root the init pivots from */
 	if (mount_initramfs_stack(&s, o->no_pivot, stacked) < 0) {
@@ -766,6 +785,19 @@ int container_kill(const char *root, const char *id, int sig, bool all)
 	status = state_status(&st);
 	if (str_eq(status, "stopped") && !all) {
 		fail(0, "container not running");
+		goto out;
+	}
+	if (all && st.cgroup && !st.cgroup[0]) {
+		/* rootless without a cgroup: its pid namespace */
+		AUTOFREE pid_t *pids = NULL;
+		size_t n, i;
+
+		if (rootless_pids(&st, &pids, &n) < 0)
+			goto out;
+		for (i = 0; i < n; i++)
+			if (kill(pids[i], sig) < 0 && errno != ESRCH)
+				log_warn("kill %d: %s", (int)pids[i], strerror(errno));
+		r = 0;
 		goto out;
 	}
 	if (all) {

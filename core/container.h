@@ -19,6 +19,7 @@ struct create_opts {
 	bool no_pivot;
 	bool no_new_keyring;
 	bool systemd_cgroup;         /* --systemd-cgroup: the cgroup is a systemd unit */
+	bool rootless;               /* --rootless (resolved): core/rootless.h */
 	int preserve_fds;            /* including listen_fds */
 	int listen_fds;              /* LISTEN_FDS of the caller (socket activation) */
 	/* run: start right after create through the sync socket, no fifo */

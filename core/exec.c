@@ -232,8 +232,17 @@ int exec_process(const struct exec_opts *o, pid_t *pidp)
 		goto out;
 	/* pid namespaces apply to children only: join before forking */
 	if (ns[SPEC_NS_PID] >= 0 && setns(ns[SPEC_NS_PID], CLONE_NEWPID) < 0) {
-		fail(errno, "join the container's pid namespace");
-		goto out;
+		/* rootless: that needs CAP_SYS_ADMIN in our own user
+		 * namespace too. Enter the container's (its owner has every
+		 * capability there) for good: our host ids stay the same,
+		 * so the caller's state and cgroup files remain ours. */
+		if (errno != EPERM || ns[SPEC_NS_USER] < 0 ||
+		    setns(ns[SPEC_NS_USER], CLONE_NEWUSER) < 0 ||
+		    (close(ns[SPEC_NS_USER]), ns[SPEC_NS_USER] = -1,
+		     setns(ns[SPEC_NS_PID], CLONE_NEWPID) < 0)) {
+			fail(errno, "join the container's pid namespace");
+			goto out;
+		}
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		fail(errno, "socketpair");

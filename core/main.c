@@ -14,6 +14,7 @@
 #include "core/spec.h"
 #include "core/err.h"
 #include "core/main.h"
+#include "core/rootless.h"
 #include "core/util.h"
 
 #ifndef GIT_COMMIT
@@ -43,12 +44,14 @@ static const char usage[] =
 	"\n"
 	"Global options (also accepted after the applet name):\n"
 	"  --root DIR           state directory (default /run/ocibox;\n"
-	"                       $XDG_RUNTIME_DIR/ocibox when not root)\n"
+	"                       $XDG_RUNTIME_DIR/ocibox when rootless)\n"
 	"  --log FILE           append log messages to FILE\n"
 	"  --log-format FMT     text (default) or json\n"
 	"  --debug              log debug messages\n"
 	"  --systemd-cgroup     the cgroup is a transient systemd unit\n"
-	"  --rootless VALUE     true, false or auto (accepted)\n"
+	"  --rootless VALUE     true, false or auto (default: auto, rootless\n"
+	"                       when euid is not 0, or in a user namespace\n"
+	"                       that does not map the host's root)\n"
 	"  --help, --version\n"
 	"\n"
 	"Applets:\n";
@@ -118,6 +121,7 @@ void opt_common(int c, const char *arg, const char *text)
 		    !str_eq(arg, "auto"))
 			usage_error(text, "--rootless: expected true, false or auto");
 		g.rootless = arg;
+		g.is_rootless = rootless_detect(arg);
 		break;
 	case 'h':
 		if (text)
@@ -185,17 +189,17 @@ static int install_links(const char *dir)
 	return 0;
 }
 
-static void default_root(void)
+const char *main_root(void)
 {
-	const char *xdg;
-
 	if (g.root)
-		return;
-	xdg = getenv("XDG_RUNTIME_DIR");
-	if (geteuid() != 0 && xdg && *xdg)
-		g.root = xasprintf("%s/ocibox", xdg);
-	else
+		return g.root;
+	/* rootless without XDG_RUNTIME_DIR has no default: runc's fallback
+	 * (its /run/runc) would only end in "permission denied" */
+	if (!g.is_rootless)
 		g.root = "/run/ocibox";
+	else if (!(g.root = rootless_state_dir()))
+		die();
+	return g.root;
 }
 
 int main(int argc, char **argv)
@@ -244,7 +248,7 @@ int main(int argc, char **argv)
 		argv += optind;
 		optind = 0;   /* full re-initialisation for the applet's getopt */
 	}
-	default_root();
+	g.is_rootless = rootless_detect(g.rootless);
 	r = a->main(argc, argv);
 	fflush(stdout);
 	return r;

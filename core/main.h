@@ -12,7 +12,8 @@ struct globals {
 	const char *root;         /* --root: state directory */
 	const char *log;          /* --log FILE */
 	bool systemd_cgroup;      /* --systemd-cgroup */
-	const char *rootless;     /* --rootless true|false|auto (accepted) */
+	const char *rootless;     /* --rootless true|false|auto, NULL = auto */
+	bool is_rootless;         /* what it resolved to (core/rootless.h) */
 	char **argv;              /* main's argv, whole (for a re-exec) */
 };
 extern struct globals g;
@@ -39,6 +40,10 @@ void opt_common(int c, const char *arg, const char *usage);
 /* For applets whose only argument is a container id: parse the global
  * options (and --help), require exactly one id and return it. */
 const char *opt_only_id(int argc, char **argv, const char *usage);
+/* The state directory: --root, or the default (/run/ocibox;
+ * $XDG_RUNTIME_DIR/ocibox when rootless). Dies when there is none (rootless
+ * without XDG_RUNTIME_DIR). For applets, after their options are parsed. */
+const char *main_root(void);
 /* Exit 2 with "MSG" and the usage text on stderr: wrong argument count etc. */
 __attribute__((noreturn)) void usage_error(const char *usage, const char *msg);
 

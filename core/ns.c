@@ -16,6 +16,7 @@
 
 #include "core/err.h"
 #include "core/ns.h"
+#include "core/rootless.h"
 #include "core/util.h"
 
 #ifndef CLONE_NEWTIME
@@ -68,6 +69,7 @@ int ns_open(struct ns_set *ns, const struct spec_linux *lx)
 	ns->clone_flags = ns->late_flags = 0;
 	ns->new_time = false;
 	ns->new_cgroup = false;
+	ns->stay = false;
 	for (i = 0; i < SPEC_NS_COUNT; i++)
 		ns->fd[i] = ns->self[i] = -1;
 	for (i = 0; i < SPEC_NS_COUNT; i++) {
@@ -146,9 +148,14 @@ int ns_restore(struct ns_set *ns)
 	for (i = 0; i < SPEC_NS_COUNT; i++) {
 		if (ns->self[i] < 0)
 			continue;
-		if (setns(ns->self[i], spec_ns_flag[i]) < 0)
-			r = fail(errno, "return to own %s namespace",
-				 spec_ns_name[i]);
+		if (setns(ns->self[i], spec_ns_flag[i]) < 0) {
+			if (errno == EPERM && ns->stay)
+				log_debug("rootless: stays in the container's "
+					  "%s namespace", spec_ns_name[i]);
+			else
+				r = fail(errno, "return to own %s namespace",
+					 spec_ns_name[i]);
+		}
 		close(ns->self[i]);
 		ns->self[i] = -1;
 	}
@@ -178,8 +185,8 @@ int ns_join_late(struct ns_set *ns)
 	return 0;
 }
 
-static int write_map(pid_t pid, const char *file,
-		     const struct spec_idmap *m, size_t n)
+int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m,
+		 size_t n)
 {
 	char path[64], buf[4096];
 	size_t i, len = 0;
@@ -198,11 +205,15 @@ static int write_map(pid_t pid, const char *file,
 
 int ns_write_idmaps(pid_t pid, const struct spec_linux *lx)
 {
+	/* without CAP_SETUID/CAP_SETGID over the new namespace: the ways
+	 * the kernel leaves to an unprivileged caller */
+	if (!rootless_can_map())
+		return rootless_write_idmaps(pid, lx);
 	if (lx->n_uid_mappings &&
-	    write_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings) < 0)
+	    ns_write_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings) < 0)
 		return fail_ctx("linux.uidMappings");
 	if (lx->n_gid_mappings &&
-	    write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings) < 0)
+	    ns_write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings) < 0)
 		return fail_ctx("linux.gidMappings");
 	return 0;
 }
@@ -232,8 +243,8 @@ int ns_userns_mapped(const struct spec_idmap *u, size_t nu,
 		_exit(0);
 	}
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	if (write_map(pid, "uid_map", u, nu) == 0 &&
-	    write_map(pid, "gid_map", g, ng) == 0 &&
+	if (ns_write_map(pid, "uid_map", u, nu) == 0 &&
+	    ns_write_map(pid, "gid_map", g, ng) == 0 &&
 	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		fail(errno, "open '%s'", path);
 	close(wr);

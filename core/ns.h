@@ -22,6 +22,10 @@ struct ns_set {
 	bool new_time;             /* time namespace: unshare in the child */
 	bool new_cgroup;           /* cgroup namespace: unshare in the child,
 				      after it joined its cgroup */
+	bool stay;                 /* rootless: ns_restore may find the
+				      runtime's own namespaces out of reach
+				      (owned by the host's user namespace):
+				      it then stays in the joined ones */
 };
 
 /* Open every path given in linux.namespaces and check it is a namespace of
@@ -38,7 +42,12 @@ int ns_restore(struct ns_set *ns);
 /* In the child: join user then mount namespaces given by path, then
  * create the late_flags ones. 0 or -1. */
 int ns_join_late(struct ns_set *ns);
-/* Write PID's uid_map and gid_map from the spec (runtime side). 0 or -1. */
+/* Write N mappings M into /proc/PID/FILE ("uid_map", "gid_map"). 0 or -1. */
+int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m,
+		 size_t n);
+/* Write PID's uid_map and gid_map from the spec (runtime side); a caller
+ * without CAP_SETUID/CAP_SETGID goes through rootless_write_idmaps.
+ * 0 or -1. */
 int ns_write_idmaps(pid_t pid, const struct spec_linux *lx);
 /* A new user namespace with these mappings, held by nothing but the
  * returned fd (its process is gone): for MOUNT_ATTR_IDMAP. fd or -1. */

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/statfs.h>
@@ -31,6 +33,47 @@
 extern char **environ;
 static int cap_last = -1;
 
+/* Re-execute ARGV from a sealed memfd copy of ourselves (what runc does
+ * where it cannot mount: rootless). Only returns on failure. */
+static int exec_sealed_copy(char **argv)
+{
+	AUTOCLOSE int self = -1, mem = -1;
+	struct stat sb;
+	off_t off = 0;
+	ssize_t n;
+
+	self = openat(AT_FDCWD, "/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0 || fstat(self, &sb) < 0)
+		return fail(errno, "open '/proc/self/exe'");
+	mem = memfd_create("ocibox", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (mem < 0)
+		return fail(errno, "memfd_create");
+	while (off < sb.st_size) {
+		n = sendfile(mem, self, NULL, sb.st_size - off);
+		if (n <= 0)
+			return fail(n < 0 ? errno : EIO, "copy the runtime binary "
+				    "into a memfd");
+		off += n;
+	}
+	if (fcntl(mem, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
+		  F_SEAL_WRITE) < 0)
+		return fail(errno, "seal the runtime's memfd copy");
+	syscall(SYS_execveat, mem, "", argv, environ, AT_EMPTY_PATH);
+	return fail(errno, "re-execute the runtime from its sealed copy");
+}
+
+/* Already running from a sealed copy (after exec_sealed_copy)? */
+static bool sealed_self(void)
+{
+	AUTOCLOSE int fd = openat(AT_FDCWD, "/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	int seals;
+
+	if (fd < 0)
+		return false;
+	seals = fcntl(fd, F_GET_SEALS);
+	return seals >= 0 && (seals & F_SEAL_WRITE);
+}
+
 int proc_protect_exe(char **argv)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
@@ -41,23 +84,20 @@ int proc_protect_exe(char **argv)
 		return 0;
 	/* A caller who cannot write the binary (rootless, it belongs to
 	 * root) has nothing to protect: neither can its containers. */
-	if (faccessat(AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) < 0)
+	if (faccessat(AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) < 0 ||
+	    sealed_self())
 		return 0;
 	fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe",
 			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (fd < 0 || syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr,
 			      sizeof(attr)) < 0) {
 		/* Linux < 5.12 (no open_tree or mount_setattr) or no
-		 * CAP_SYS_ADMIN: say so, and go on as runc 1.1 did without
-		 * its copy */
+		 * CAP_SYS_ADMIN (rootless, with a binary of its own): a
+		 * sealed copy instead, as runc */
 		if (errno == ENOSYS || errno == EPERM) {
-			log_warn("cannot protect the runtime binary from being "
-				 "overwritten (%s): keep it on a read-only "
-				 "filesystem", fd < 0 ? "open_tree" :
-				 "mount_setattr");
 			if (fd >= 0)
 				close(fd);
-			return 0;
+			return exec_sealed_copy(argv);
 		}
 		if (fd >= 0)
 			close(fd);

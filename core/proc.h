@@ -13,9 +13,11 @@
 #include "core/spec.h"
 
 /* CVE-2019-5736: a container must never be able to write the runtime's
- * binary through /proc/PID/exe. Unless the binary already sits on a
- * read-only mount, re-execute ARGV once from a detached read-only bind mount
- * of itself (open_tree + mount_setattr; no copy of the binary). Returns 0
+ * binary through /proc/PID/exe. Nothing to do when the binary sits on a
+ * read-only mount or the caller cannot write it (rootless, a binary of
+ * root's). Else re-execute ARGV once from a detached read-only bind mount
+ * of itself (open_tree + mount_setattr; no copy), or where that is not
+ * permitted (rootless, its own binary) from a sealed memfd copy. Returns 0
  * when protected (possibly after the re-exec), -1 on failure. */
 int proc_protect_exe(char **argv);
 /* First thing in a child the runtime made (init or exec): die with the

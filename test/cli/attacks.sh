@@ -263,8 +263,9 @@ testing "kernel.shmmax with a new ipc namespace: set inside, not on the host" \
 $SHM"
 testing "sysctls: no state left" "ls $ROOT" ""
 
-# ---- 6. the CVE-2019-5736 protection warns only when it matters: nobody
-# cannot write the root-owned binary, so there is nothing to protect ----
+# ---- 6. the CVE-2019-5736 protection never warns in vain: nobody cannot
+# write the root-owned binary, so there is nothing to protect; its own
+# binary is protected by a sealed copy ----
 if ! command -v setpriv >/dev/null || ! id nobody >/dev/null 2>&1; then
 	skip "as nobody" "no setpriv or no user nobody"
 else
@@ -292,9 +293,11 @@ for a in "run --bundle $B nb" "create --bundle $B nb" "exec nb /bin/true"; do
 	testing "as nobody, ${a%% *} of a root-owned binary: no 'cannot protect' warning" \
 		"quietly $NB/ocibox.root --root $NB/root $a" "ran quietly"
 done
-testing "as nobody, run of a binary nobody owns: the warning is given" \
-	"asnobody $NB/ocibox.nobody --root $NB/root run --bundle $B nb 2>&1 | grep -c 'cannot protect the runtime binary'" "1"
-testing "as nobody: no state made" "ls -A $NB/root 2>/dev/null" ""
+# a binary nobody may write: re-executed from a sealed copy (rootless.sh
+# shows the copy), no warning
+testing "as nobody, run of a binary nobody owns: protected, no warning" \
+	"quietly $NB/ocibox.nobody --root $NB/root run --bundle $B nb" "ran quietly"
+testing "as nobody: no state made" "[ ! -e $NB/root ] || ls -A $NB/root" ""
 chmod 0700 "$T"
 fi
 

@@ -3,7 +3,7 @@
 # containerd (ctr + runc v2 shim) and dockerd, each installed from apt when
 # missing and configured in private directories (see ../shared/CLIENTS.md).
 # Prints PASS/FAIL/SKIP lines and ends "N passed, N failed[, N skipped]".
-# Usage: bash test/engines/run.sh [ENGINE...]   (podman containerd docker)
+# Usage: bash test/engines/run.sh [ENGINE...]   (podman podman-rootless containerd docker)
 # OCIBOX may name the binary to test (a seccomp-enabled one: podman's and
 # docker's default profiles need it).
 set -u
@@ -22,7 +22,7 @@ for fd in /proc/$$/fd/*; do
 	n=${fd##*/}
 	[ "$n" -gt 2 ] 2>/dev/null && eval "exec $n>&-" 2>/dev/null
 done
-engines=${*:-podman containerd docker}
+engines=${*:-podman podman-rootless containerd docker}
 start=$(date +%s)
 
 run() { # NAME CMD...: its PASS/FAIL/SKIP lines; a silent failure is one FAIL
