@@ -3,7 +3,6 @@
  * needed. --format json prints runc's array of pids; table prints ps -ef
  * columns. As runc-ps(8), without passing options on to ps(1). */
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,13 +52,35 @@ static void tty_name(char *out, size_t size, unsigned long nr)
 }
 
 /* One ps -ef line; a process that exited meanwhile prints nothing. */
+/* USER: the name of UID in the host's /etc/passwd, else the number (read
+ * here: musl's getpwuid brings its nscd client, 3 KB). */
+static void user_name(long uid, char *out, size_t n)
+{
+	char *buf, *l, *e, *c1, *c2, *end;
+	size_t len;
+
+	snprintf(out, n, "%ld", uid);
+	if (read_file_at(AT_FDCWD, "/etc/passwd", &buf, &len) < 0)
+		return;
+	for (l = buf; *l; l = e + 1) {
+		if (!(e = strchr(l, '\n')))
+			e = l + strlen(l) - 1;
+		if ((c1 = strchr(l, ':')) && c1 < e &&
+		    (c2 = strchr(c1 + 1, ':')) && c2 < e &&
+		    strtol(c2 + 1, &end, 10) == uid && end > c2 + 1 && *end == ':') {
+			snprintf(out, n, "%.*s", (int)(c1 - l), l);
+			break;
+		}
+	}
+	free(buf);
+}
+
 static void row(pid_t pid, long btime)
 {
 	AUTOFREE char *stat = NULL, *status = NULL, *cmd = NULL;
 	char path[64], user[32], tty[16], stime[16], *p;
 	uint64_t f[20];
 	long hz = sysconf(_SC_CLK_TCK), uid = -1, t;
-	struct passwd *pw;
 	struct tm tm;
 	time_t now = time(NULL), at;
 	size_t len, i;
@@ -76,14 +97,17 @@ static void row(pid_t pid, long btime)
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if (read_file_at(AT_FDCWD, path, &status, &len) == 0 && (p = strstr(status, "\nUid:")))
 		uid = strtol(p + 5, NULL, 10);
-	if ((pw = getpwuid((uid_t)uid)))
-		snprintf(user, sizeof(user), "%s", pw->pw_name);
-	else
-		snprintf(user, sizeof(user), "%ld", uid);
+	user_name(uid, user, sizeof(user));
 	tty_name(tty, sizeof(tty), (unsigned long)f[4]);
 	at = btime + (time_t)(f[19] / hz);
 	localtime_r(&at, &tm);
-	strftime(stime, sizeof(stime), now - at < 86400 ? "%H:%M" : "%b%d", &tm);
+	/* ps(1)'s STIME: "%H:%M" today, else "%b%d" (no strftime: 3.5 KB) */
+	if (now - at < 86400)
+		snprintf(stime, sizeof(stime), "%02d:%02d", tm.tm_hour, tm.tm_min);
+	else
+		snprintf(stime, sizeof(stime), "%.3s%02d",
+			 &"JanFebMarAprMayJunJulAugSepOctNovDec"[3 * (tm.tm_mon % 12)],
+			 tm.tm_mday);
 	t = (long)((f[11] + f[12]) / hz);
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	if (read_file_at(AT_FDCWD, path, &cmd, &len) < 0 || !len) {

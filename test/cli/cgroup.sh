@@ -90,6 +90,9 @@ testing "ps table: header and the sleep" \
 C1PID=$(pid_of c1)
 testing "ps table: pid column" \
 	"[ -n '$C1PID' ] && $O ps c1 > $T/ps && awk 'NR==2 {print \$2}' $T/ps" "$C1PID"
+testing "ps table: USER is root's name, STIME today's HH:MM" \
+	"awk 'NR==2 {print \$1; print (\$5 ~ /^[0-2][0-9]:[0-5][0-9]\$/)}' $T/ps" "root
+1"
 testing "ps with ps(1) options is refused" "$O ps c1 -ef 2>&1" \
 	"ocibox: ps: ps options are not supported (there is no ps(1) behind this); use --format json" 1
 
