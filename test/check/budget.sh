@@ -12,18 +12,21 @@
 [ $# -eq 3 ] || { echo "usage: $0 BINARY NOSC-BINARY MAXRSS" >&2; exit 2; }
 : "${BUDGET_BYTES:?}" "${BUDGET_BYTES_NOSC:?}" "${BUDGET_RSS_KIB:?}"
 bin=$1 nosc=$2 maxrss=$3
-failed=0
-over() { fail "$1" "$2"; failed=1; }
+failed=0 np=0 nf=0
+over() { fail "$1" "$2"; failed=1; nf=$((nf + 1)); }
+ok() { pass "$1"; np=$((np + 1)); }
+# every tier ends "N passed, N failed" (.ci/run sums them)
+trap 'cleanup; echo "$np passed, $nf failed"' EXIT
 
 size_check() { # NAME FILE BUDGET
 	n=$(stat -c %s "$2") || { over "$1" "no $2"; return; }
-	if [ "$n" -le "$3" ]; then pass "$1: $n bytes (budget $3, $(($3 - n)) to spare)"
+	if [ "$n" -le "$3" ]; then ok "$1: $n bytes (budget $3, $(($3 - n)) to spare)"
 	else over "$1: $n bytes" "over the budget of $3 by $((n - $3))"; fi
 }
 size_check "size with libseccomp" "$bin" "$BUDGET_BYTES"
 size_check "size with SECCOMP=0" "$nosc" "$BUDGET_BYTES_NOSC"
 
-if ! is_root; then skip "peak RSS" "needs root"; exit $failed; fi
+if ! is_root; then skip "peak RSS" "needs root"; trap 'cleanup; echo "$np passed, $nf failed, 1 skipped"' EXIT; exit $failed; fi
 mkbundle "$T/b" /bin/sleep 100
 rss() { # APPLET ARG...: $O APPLET ARG... under maxrss, against the budget
 	"$maxrss" "$T/rss" $O "$@" > "$T/out" 2>&1
@@ -31,7 +34,7 @@ rss() { # APPLET ARG...: $O APPLET ARG... under maxrss, against the budget
 	if [ $rc -ne 0 ] || [ -z "$kib" ]; then
 		over "peak RSS of $1" "exit status $rc: $(head -c 300 "$T/out")"
 	elif [ "$kib" -le "$BUDGET_RSS_KIB" ]; then
-		pass "peak RSS of $1: $kib KiB (budget $BUDGET_RSS_KIB KiB)"
+		ok "peak RSS of $1: $kib KiB (budget $BUDGET_RSS_KIB KiB)"
 	else
 		over "peak RSS of $1: $kib KiB" "over the budget of $BUDGET_RSS_KIB KiB"
 	fi
