@@ -177,11 +177,12 @@ TIER_TESTS="t_pid1 t_running t_cgroup t_bus t_scope_run t_scope_bus"
 DRIVER_TESTS=
 . "$TOP/test/systemd/driver.sh"
 # AppArmor applied (apparmor.sh), docker and containerd (engines.sh), the
-# Kubernetes CRI tier with SystemdCgroup (k8s.sh): they add their checks to
-# DRIVER_TESTS
+# Kubernetes CRI tier with SystemdCgroup (k8s.sh), rootless with a delegated
+# cgroup v2 subtree (rootless.sh): they add their checks to DRIVER_TESTS
 . "$TOP/test/systemd/apparmor.sh"
 . "$TOP/test/systemd/engines.sh"
 . "$TOP/test/systemd/k8s.sh"
+. "$TOP/test/systemd/rootless.sh"
 
 t_nothing_left() {
 	testing "nothing left: no ocibox unit" "sd_units_left" ""
