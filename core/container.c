@@ -300,12 +300,10 @@ static NORETURN void child_main(struct child *c)
 	 * help: it reads 0 in a new pid namespace) */
 	int mine[] = { c->st->dirfd, c->cgfd };
 
-	proc_child_start(mine, ARRAY_SIZE(mine));
 	/* An unprivileged runtime (or newuidmap) may write our uid_map only
 	 * while /proc/PID is its own, i.e. while we are dumpable (runc does
 	 * the same); nothing of the container runs yet. */
-	if (c->map_dumpable)
-		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	proc_child_start(mine, ARRAY_SIZE(mine), c->map_dumpable);
 	c->st->dirfd = -1;
 	ns_close_self(c->ns);
 	if (child_setup(c) < 0) {
@@ -558,6 +556,12 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 				s.linux.ns[SPEC_NS_USER].present &&
 				!s.linux.ns[SPEC_NS_USER].path,
 	};
+	/* the init must be dumpable from its first instruction (its maps are
+	 * written through /proc/PID right after clone, with no round trip):
+	 * it inherits this, and a runtime run from its sealed copy may not
+	 * be */
+	if (c.map_dumpable)
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	/* on an initramfs root: a parent for the root the init pivots from */
 	if (mount_initramfs_stack(&s, o->no_pivot, stacked) < 0) {
 		mount_initramfs_return(stacked);

@@ -110,7 +110,7 @@ int proc_protect_exe(char **argv)
 	return fail(errno, "re-execute the runtime from a read-only mount");
 }
 
-void proc_child_start(const int *fds, size_t n)
+void proc_child_start(const int *fds, size_t n, bool dumpable)
 {
 	size_t i;
 
@@ -119,8 +119,11 @@ void proc_child_start(const int *fds, size_t n)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/* Not dumpable until execve: /proc/PID/fd of this process must not
 	 * be reachable by anything in the container (CVE-2016-9962,
-	 * CVE-2024-21626), and the runtime's host fds go now. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	 * CVE-2024-21626), and the runtime's host fds go now. DUMPABLE: an
+	 * unprivileged runtime writes our id maps through /proc/PID first
+	 * (never a window without it); the init drops it after GO. */
+	if (!dumpable)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	for (i = 0; i < n; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

@@ -22,7 +22,7 @@
 int proc_protect_exe(char **argv);
 /* First thing in a child the runtime made (init or exec): die with the
  * runtime, not dumpable, close FDS (N of them, -1 skipped) and the log. */
-void proc_child_start(const int *fds, size_t n);
+void proc_child_start(const int *fds, size_t n, bool dumpable);
 /* --pidfd-socket: send a pidfd of PID over the unix socket SOCKET, as runc
  * 1.2 does. 0 or -1 (fail()s naming the option). */
 int proc_send_pidfd(const char *socket, pid_t pid);
