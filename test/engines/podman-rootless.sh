@@ -46,6 +46,9 @@ runtime_supports_json = ["crun", "runc", "kata", "runsc", "youki", "krun", "ocib
 EOF
 mkimage_tar "$W/img"
 chown -R "$RUID:$RGID" "$W"
+# podman needs a working directory the user may enter (the engine tier's
+# run.sh runs each test from a private 0700 directory of root's)
+cd "$W" || engine_skip "cd $W failed"
 
 # u CMD: the shell line CMD as the test user, in its own environment
 u() {
