@@ -93,6 +93,18 @@ ours_left() {
 		awk 'index($0, ENVIRON["P"]) == 1 { n++ } END { print n + 0 }'
 }
 
+# user_pids: the live processes of a test user the test made: host uid
+# $RUID or one of its subordinate uids [$SUB, $SUB + $SUBN) (rootless tests)
+user_pids() {
+	for p in /proc/[0-9]*; do
+		o=$(stat -c %u "$p" 2>/dev/null) || continue
+		if [ "$o" = "$RUID" ] || { [ "$o" -ge "$SUB" ] && [ "$o" -lt $((SUB + SUBN)) ]; }; then
+			alive "${p#/proc/}" && echo "${p#/proc/}"
+		fi
+	done
+}
+no_user_pids() { [ -z "$(user_pids)" ]; }
+
 # mkrootfs DIR: a busybox rootfs with /probe
 mkrootfs() {
 	mkdir -p "$1"/bin "$1"/etc "$1"/proc "$1"/sys "$1"/dev "$1"/tmp "$1"/root "$1"/home

@@ -35,16 +35,6 @@ u() {
 # ud CMD: u, started in the delegated cgroup $D/self
 ud() { JOIN=$D/self/cgroup.procs u "$1"; }
 
-# the user's processes: host uid $RUID or one of its subordinate uids
-user_pids() {
-	for p in /proc/[0-9]*; do
-		o=$(stat -c %u "$p" 2>/dev/null) || continue
-		if [ "$o" = "$RUID" ] || { [ "$o" -ge "$SUB" ] && [ "$o" -lt $((SUB + SUBN)) ]; }; then
-			alive "${p#/proc/}" && echo "${p#/proc/}"
-		fi
-	done
-}
-no_user_pids() { [ -z "$(user_pids)" ]; }
 
 rl_cleanup() {
 	if [ -d "$W/xdg/ocibox" ]; then

@@ -66,15 +66,6 @@ P() {
 		podman --root "$W/storage" --runroot "$W/runroot" --storage-driver overlay \
 		--runtime "$_rt" "$@"
 }
-user_pids() {
-	for p in /proc/[0-9]*; do
-		o=$(stat -c %u "$p" 2>/dev/null) || continue
-		if [ "$o" = "$RUID" ] || { [ "$o" -ge "$SUB" ] && [ "$o" -lt $((SUB + SUBN)) ]; }; then
-			alive "${p#/proc/}" && echo "${p#/proc/}"
-		fi
-	done
-}
-no_user_pids() { [ -z "$(user_pids)" ]; }
 engine_cleanup() {
 	P "$OCIBOX" rm -a -f -t 0 >/dev/null 2>&1
 	P "$OCIBOX" system reset -f >/dev/null 2>&1
