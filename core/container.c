@@ -882,6 +882,11 @@ int container_destroy(struct state *st, const struct cgroup *known)
 			free(json);
 		}
 		spec_free(&hs);
+	} else if (st->net_devices) {
+		/* no config to move them back by: at least the pinned namespace
+		 * must not keep the state directory busy */
+		log_warn("%s", err_last.msg);
+		netdev_unpin(st->dirfd);
 	}
 	return state_remove(st);
 }

@@ -269,7 +269,7 @@ static int open_target(const struct spec_linux *lx, pid_t pid, int statedir)
 	return open(proc, O_RDONLY | O_CLOEXEC);
 }
 
-static void unpin(int statedir)
+void netdev_unpin(int statedir)
 {
 	char path[64];
 
@@ -339,7 +339,7 @@ int netdev_enter(const struct spec_linux *lx, pid_t pid, int statedir)
 		if (setns(self, CLONE_NEWNET) < 0)
 			die_errno("setns back to the runtime's network namespace");
 		if (pinned)
-			unpin(statedir);
+			netdev_unpin(statedir);
 		err_last = saved;
 	}
 	return -1;
@@ -375,6 +375,6 @@ int netdev_leave(const struct spec_linux *lx, pid_t pid, int statedir)
 		die_errno("setns back to the runtime's network namespace");
 out:
 	if (statedir >= 0)
-		unpin(statedir);
+		netdev_unpin(statedir);
 	return r;
 }

@@ -31,5 +31,7 @@ int netdev_enter(const struct spec_linux *lx, pid_t pid, int statedir);
  * unpin. PID <= 0 when the container is gone. 0, or -1 when a device could
  * not be moved back. */
 int netdev_leave(const struct spec_linux *lx, pid_t pid, int statedir);
+/* Drop the pin at STATEDIR/netns, if any (netdev_leave does it too). */
+void netdev_unpin(int statedir);
 
 #endif
