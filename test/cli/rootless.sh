@@ -16,7 +16,9 @@ RU=ocbxrl$$
 W=$T/w                    # the user's home: its bundles and XDG_RUNTIME_DIR
 UPATH=/usr/local/bin:/usr/bin:/bin
 chmod 711 "$T"
-useradd -M -d "$W" -s /bin/sh "$RU" || { fail "useradd $RU"; exit 1; }
+# its subordinate ids above those other tests' user namespaces map to (host
+# 100000 and 200000), so that their processes never count as this user's
+useradd -M -d "$W" -s /bin/sh -K SUB_UID_MIN=1000000 -K SUB_GID_MIN=1000000 "$RU" || { fail "useradd $RU"; exit 1; }
 RUID=$(id -u "$RU") RGID=$(id -g "$RU")
 SUB=$(awk -F: -v u="$RU" '$1 == u { print $2 }' /etc/subuid)
 SUBN=$(awk -F: -v u="$RU" '$1 == u { print $3 }' /etc/subuid)
@@ -247,6 +249,9 @@ else
 	skip "delegated v2 subtree" "no writable cgroup2 mount"
 fi
 
-testing "no process of the user is left" "wait_for 10 no_user_pids && user_pids" ""
+# (on failure: what is left, with its parent and age, to tell a leak of this
+# test from one of an earlier test's user namespace in the same id range)
+testing "no process of the user is left" \
+	"wait_for 10 no_user_pids || for p in \$(user_pids); do ps -o pid=,ppid=,uid=,stat=,etime=,args= -p \$p; done" ""
 testing "no state left" "states_left" ""
 testing "no mount left" "count ' $W' /proc/self/mountinfo" "0"
