@@ -136,7 +136,7 @@ check: test
 	+@$(MAKE) --no-print-directory $(B)/test/maxrss
 	+@$(MAKE) --no-print-directory SECCOMP=0 B=$(NOSC) NAME=$(NOSC)/$(NAME) $(NOSC)/$(NAME)
 	@BUDGET_BYTES=$(BUDGET_BYTES) BUDGET_BYTES_NOSC=$(BUDGET_BYTES_NOSC) \
-		BUDGET_RSS_KIB=$(BUDGET_RSS_KIB) OCIBOX=$(abspath $(NAME)) \
+		BUDGET_RSS_KIB=$(BUDGET_RSS_KIB) BUDGET_RUN_FAULTS=$(BUDGET_RUN_FAULTS) OCIBOX=$(abspath $(NAME)) \
 		PROBE=$(abspath $(B)/test/probe) TOP=$(CURDIR) \
 		sh test/check/budget.sh $(NAME) $(NOSC)/$(NAME) $(B)/test/maxrss
 

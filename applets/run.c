@@ -33,20 +33,22 @@ static const char usage[] =
 enum { OPT_KEEP = OPT_CREATE_NEXT };
 
 /* After the container exited: say so if the OOM killer did it, then delete. */
-static void finish(const char *id, bool keep)
+static void finish(const char *id, bool keep, struct cgroup *made)
 {
 	struct state st;
-	struct cgroup cg;
-	bool have_cg;
+	static struct cgroup own_cg;   /* off the stack (container.c) */
+	struct cgroup *cg = made ? made : &own_cg;
+	bool have_cg = made != NULL;
 
 	if (state_open(&st, main_root(), id) < 0)
 		return;
-	/* detected once, for the OOM check and the delete */
-	have_cg = st.cgroup && cgroup_init_path(&cg, st.cgroup) == 0;
-	if (have_cg && cgroup_oom_killed(&cg))
+	/* as create detected and made it, for the OOM check and the delete */
+	if (!made)
+		have_cg = st.cgroup && cgroup_init_path(cg, st.cgroup) == 0;
+	if (have_cg && cgroup_oom_killed(cg))
 		log_line("error", "container was killed by the OOM killer "
 			 "(linux.resources.memory.limit)");
-	if (!keep && container_destroy(&st, have_cg ? &cg : NULL) < 0)
+	if (!keep && container_destroy(&st, have_cg ? cg : NULL) < 0)
 		log_warn("%s", err_last.msg);
 	state_fini(&st);
 }
@@ -68,8 +70,9 @@ int cmd_run(int argc, char **argv)
 		{ "keep", no_argument, NULL, OPT_KEEP },
 		{ 0 }
 	};
+	static struct cgroup made;   /* 32 KB: off the stack */
 	struct create_opts o = { .bundle = ".", .console_fd = -1,
-				 .start_now = true };
+				 .start_now = true, .cg_out = &made };
 	bool detach = false, keep = false;
 	int c, status;
 	pid_t pid;
@@ -96,7 +99,7 @@ int cmd_run(int argc, char **argv)
 	if (fg_run(o.console_socket != NULL, start, &o, &status) < 0)
 		die();
 	phase_mark("exited");
-	finish(o.id, keep);
+	finish(o.id, keep, &made);
 	phase_mark("deleted");
 	return status;
 }

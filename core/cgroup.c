@@ -5,6 +5,7 @@
  * their v1 hierarchies, the rest (here: hugetlb) through the cgroup2 mount. */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -127,7 +128,11 @@ static int detect(struct cgroup *cg, struct roots *roots)
 	size_t len;
 	int i, c;
 
-	memset(cg, 0, sizeof(*cg));
+	/* not the whole 32 KB: every page of it written is a page fault
+	 * (and a copy-on-write fault more in the init after clone); the
+	 * entries of h[] are cleared as they are filled */
+	memset(cg, 0, offsetof(struct cgroup, h));
+	memset(&cg->ctl, 0, sizeof(*cg) - offsetof(struct cgroup, ctl));
 	cg->v2 = -1;
 	for (c = 0; c < CG_CTL_COUNT; c++)
 		cg->ctl[c] = -1;
@@ -172,6 +177,7 @@ static int detect(struct cgroup *cg, struct roots *roots)
 		if (cg->n == CGROUP_HIER_MAX)
 			continue;
 		h = &cg->h[cg->n];
+		memset(h, 0, sizeof(*h));
 		make_key(h->key, sizeof(h->key), ctls, name);
 		for (k = 0; k < cg->n; k++)
 			if (cg->h[k].v2 == v2 && str_eq(cg->h[k].key, h->key))

@@ -443,7 +443,9 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	struct spec s;
 	struct state st;
 	struct ns_set ns;
-	struct cgroup cg;
+	/* static: 32 KB off the stack, whose every page is a fault */
+	static struct cgroup own_cg;
+	struct cgroup *const cg = o->cg_out ? o->cg_out : &own_cg;
 	struct child c;
 	struct sc_filter filter = { 0 };
 	bool into_cgroup, netdev_in = false, gone;
@@ -477,11 +479,11 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	if (!o->rootless)
 		cgroup_device_rules(&s, &s.linux.resources);
 	res = &s.linux.resources;
-	if ((o->systemd_cgroup ? cgsd_init(&cg, &s, o->id) :
-	     o->rootless ? rootless_cgroup_init(&cg, &s, o->id) :
-	     cgroup_init(&cg, s.linux.cgroups_path, o->id)) < 0)
+	if ((o->systemd_cgroup ? cgsd_init(cg, &s, o->id) :
+	     o->rootless ? rootless_cgroup_init(cg, &s, o->id) :
+	     cgroup_init(cg, s.linux.cgroups_path, o->id)) < 0)
 		goto undo_ns;
-	if (cgroup_check(&cg, res, first_problem, &problems) > 0)
+	if (cgroup_check(cg, res, first_problem, &problems) > 0)
 		goto undo_ns;
 	if (realpath(s.root.abs, rootfs) == NULL) {
 		fail(errno, "root.path '%s'", s.root.abs);
@@ -500,9 +502,9 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	st.bundle = xstrdup(s.bundle);
 	st.rootfs = xstrdup(rootfs);
 	st.created = xstrdup(created);
-	st.cgroup = xstrdup(cgroup_path(&cg));
-	if (cg.unit[0])
-		st.sd_unit = xstrdup(cg.unit);
+	st.cgroup = xstrdup(cgroup_path(cg));
+	if (cg->unit[0])
+		st.sd_unit = xstrdup(cg->unit);
 	keep_from_config(&st, &s);
 	/* on disk before the cgroup exists: an interrupted create is found
 	 * and cleaned up by delete */
@@ -525,13 +527,13 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	}
 	phase_mark("state");
 	/* a systemd unit is made once the init exists (cgsd_start) */
-	if (!cg.unit[0]) {
-		if (cgroup_create(&cg, res) < 0)
+	if (!cg->unit[0]) {
+		if (cgroup_create(cg, res) < 0)
 			goto undo_state;
-		keep_made(&st, &cg);
+		keep_made(&st, cg);
 	}
 	phase_mark("cgroup");
-	cgfd = cgroup_clone_fd(&cg);
+	cgfd = cgroup_clone_fd(cg);
 	if (s.process.terminal) {
 		console = console_open(o->console_socket, o->console_fd);
 		if (console < 0)
@@ -572,7 +574,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	phase_mark("clone");
 	pid = clone_child(ns.clone_flags, cgfd, &into_cgroup);
 	if (pid == 0) {
-		phase_mark("child");
+		prefault_stack(STACK_PREFAULT);
+			phase_mark("child");
 		close(sv[0]);
 		child_main(&c);
 	}
@@ -588,11 +591,11 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	mount_idmap_close(idmap_trees, s.n_mounts);
 	idmap_trees = NULL;
 	st.pid = pid;
-	if (cg.unit[0]) {
-		if (cgsd_start(&cg, pid, res, &s, o->id) < 0)
+	if (cg->unit[0]) {
+		if (cgsd_start(cg, pid, res, &s, o->id) < 0)
 			goto undo_child;
-		keep_made(&st, &cg);
-	} else if (!into_cgroup && cgroup_enter(&cg, pid) < 0) {
+		keep_made(&st, cg);
+	} else if (!into_cgroup && cgroup_enter(cg, pid) < 0) {
 		goto undo_child;
 	}
 	if (s.linux.ns[SPEC_NS_USER].present && !s.linux.ns[SPEC_NS_USER].path &&
@@ -627,7 +630,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		 * setup itself needs kills it with no other trace */
 		struct err real = err_last;
 
-		if (cgroup_oom_killed(&cg))
+		if (cgroup_oom_killed(cg))
 			fail(0, "container init was killed by the OOM killer "
 			     "during create: linux.resources.memory.limit "
 			     "%lld is too low", (long long)res->memory.limit.v);
@@ -636,8 +639,11 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		goto undo_child;
 	}
 	phase_mark("ready");
+	/* run goes straight on to "running": a "created" written and
+	 * overwritten at once is a write nobody can read (an interrupted
+	 * run leaves the pid's "creating" state, which delete cleans up) */
 	strcpy(st.status, "created");
-	if (state_save(&st) < 0)
+	if (!o->start_now && state_save(&st) < 0)
 		goto undo_child;
 	phase_mark("state-created");
 	if ((o->pid_file && write_pid_file(o->pid_file, pid) < 0) ||
@@ -684,9 +690,9 @@ undo_sync:
 undo_cgroup:
 	/* anything a hook or the init left there (no pid namespace), in a
 	 * cgroup that is ours */
-	if (cgroup_ours(&cg))
-		kill_cgroup(&cg);
-	cgroup_destroy(&cg);
+	if (cgroup_ours(cg))
+		kill_cgroup(cg);
+	cgroup_destroy(cg);
 undo_state:
 	{
 		struct err saved = err_last;
@@ -832,33 +838,30 @@ static void wait_gone(int pidfd)
 		;
 }
 
-int container_destroy(struct state *st, const struct cgroup *known)
+int container_destroy(struct state *st, struct cgroup *known)
 {
-	struct cgroup cg;
+	static struct cgroup own_cg;   /* off the stack, as in create */
+	struct cgroup *cg = known ? known : &own_cg;
 	struct spec hs;
 	AUTOCLOSE int pidfd = -1;
-	bool have_cg = false;
+	bool have_cg = known != NULL;
 	char *json;
 
-	if (known) {
-		cg = *known;
+	if (!known && st->cgroup && cgroup_init_path(cg, st->cgroup) == 0)
 		have_cg = true;
-	} else if (st->cgroup && cgroup_init_path(&cg, st->cgroup) == 0) {
-		have_cg = true;
-	}
 	if (have_cg) {
 		if (st->cgroup_made)
-			cgroup_set_made(&cg, st->cgroup_made);
+			cgroup_set_made(cg, st->cgroup_made);
 		if (st->sd_unit)
-			snprintf(cg.unit, sizeof(cg.unit), "%s", st->sd_unit);
+			snprintf(cg->unit, sizeof(cg->unit), "%s", st->sd_unit);
 	}
 	if (st->pid > 0 && state_alive(st)) {
 		pidfd = state_pidfd(st);
 		if (pidfd >= 0) {
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 			/* a frozen (paused) init dies only once thawed */
-			if (have_cg && cgroup_is_frozen(&cg) &&
-			    cgroup_freeze(&cg, false) < 0)
+			if (have_cg && cgroup_is_frozen(cg) &&
+			    cgroup_freeze(cg, false) < 0)
 				log_warn("%s", err_last.msg);
 			wait_gone(pidfd);
 		}
@@ -868,9 +871,9 @@ int container_destroy(struct state *st, const struct cgroup *known)
 		 * interrupted between clone and state save. Only in a cgroup
 		 * create made: anything else in someone else's cgroup is not
 		 * ours to kill, nor the directories to remove. */
-		if (cgroup_ours(&cg))
-			kill_cgroup(&cg);
-		cgroup_destroy(&cg);
+		if (cgroup_ours(cg))
+			kill_cgroup(cg);
+		cgroup_destroy(cg);
 	}
 	if ((st->post_hooks || st->net_devices) &&
 	    load_kept_config(st, &hs) == 0) {

@@ -9,6 +9,8 @@
 
 #include "core/state.h"
 
+struct cgroup;
+
 struct create_opts {
 	const char *root;            /* --root */
 	const char *id;
@@ -27,6 +29,9 @@ struct create_opts {
 	/* run in the foreground with a terminal and no console socket: the
 	 * pty master comes back through this socket (set by run) */
 	int console_fd;
+	/* run: where create leaves the container's cgroup, as detected and
+	 * made, for the delete after it exits (no second detection) */
+	struct cgroup *cg_out;
 };
 
 /* Create the container (and with start_now, start it). On success the
@@ -47,6 +52,6 @@ int container_delete(const char *root, const char *id, bool force);
  * as cgroup_init_path() made it from ST (the caller has it already), or
  * NULL to have it made here. */
 struct cgroup;
-int container_destroy(struct state *st, const struct cgroup *cg);
+int container_destroy(struct state *st, struct cgroup *cg);
 
 #endif

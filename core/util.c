@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -572,4 +573,22 @@ void phase_mark(const char *name)
 		     ts.tv_nsec);
 	if (write(2, line, (size_t)n) < 0)
 		return;
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+__attribute__((noinline)) void prefault_stack(size_t bytes)
+{
+	volatile char here;
+	uintptr_t top = ((uintptr_t)&here & ~(uintptr_t)4095) + 4096;
+
+	/* within the stack's mapping: the kernel maps 128 KiB below the
+	 * arguments at exec, less what they take; past its end madvise
+	 * fails at once, so try half as much */
+	for (; bytes >= 16384; bytes /= 2)
+		if (madvise((void *)(top - bytes), bytes, MADV_POPULATE_WRITE) == 0 ||
+		    errno != ENOMEM)
+			return;
 }
