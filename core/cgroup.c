@@ -603,11 +603,14 @@ static int mkdir_hier(struct cgroup_hier *h, unsigned need, bool unit)
  * tasks exit. Gone is fine. */
 static int rm_tree(const char *dir)
 {
-	DIR *d = opendir(dir);
+	DIR *d;
 	struct dirent *de;
 	int i, rc = 0;
 
-	if (!d)
+	/* a leaf (the usual case) goes at once, without reading it */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (!(d = opendir(dir)))
 		return errno == ENOENT ? 0 : fail(errno, "open '%s'", dir);
 	while ((de = readdir(d))) {
 		char sub[PATH_MAX];

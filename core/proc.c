@@ -80,13 +80,16 @@ int proc_protect_exe(char **argv)
 	struct statvfs sv;
 	int fd;
 
-	if (statvfs("/proc/self/exe", &sv) == 0 && (sv.f_flag & ST_RDONLY))
+	/* Where the runtime goes on (no re-exec), its stack in one go:
+	 * ~13 page faults fewer (not before a re-exec: it would be lost) */
+	if ((statvfs("/proc/self/exe", &sv) == 0 && (sv.f_flag & ST_RDONLY)) ||
+	    /* A caller who cannot write the binary (rootless, it belongs to
+	     * root) has nothing to protect: neither can its containers. */
+	    faccessat(AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) < 0 ||
+	    sealed_self()) {
+		prefault_stack(STACK_PREFAULT);
 		return 0;
-	/* A caller who cannot write the binary (rootless, it belongs to
-	 * root) has nothing to protect: neither can its containers. */
-	if (faccessat(AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) < 0 ||
-	    sealed_self())
-		return 0;
+	}
 	fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe",
 			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (fd < 0 || syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr,

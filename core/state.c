@@ -352,16 +352,13 @@ int state_save(const struct state *st)
 	return r;
 }
 
-int state_remove(struct state *st)
+/* Unlink every entry of the state directory through our locked fd. */
+static int remove_entries(struct state *st)
 {
-	char self[64], path[PATH_MAX];
-	ssize_t n;
-	DIR *d;
 	struct dirent *e;
+	DIR *d;
 	int fd;
 
-	/* Remove the entries through our locked fd, then the directory by
-	 * the path the kernel reports for it (no re-lookup of ROOT needed). */
 	fd = openat(st->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(errno, "open state directory");
@@ -381,11 +378,35 @@ int state_remove(struct state *st)
 					    e->d_name);
 			}
 	closedir(d);
+	return 0;
+}
+
+int state_remove(struct state *st)
+{
+	/* what create writes; anything else (a write interrupted before its
+	 * rename) is found by reading the directory when rmdir says so */
+	static const char *const files[] = { "state.json", "config.json",
+					     "exec.fifo" };
+	char self[64], path[PATH_MAX];
+	ssize_t n;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++)
+		if (unlinkat(st->dirfd, files[i], 0) < 0 && errno != ENOENT)
+			return fail(errno, "remove state file '%s'", files[i]);
+	/* the directory by the path the kernel reports for it (no re-lookup
+	 * of ROOT needed) */
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", st->dirfd);
 	n = readlink(self, path, sizeof(path) - 1);
 	if (n < 0)
 		return fail(errno, "readlink '%s'", self);
 	path[n] = '\0';
+	if (rmdir(path) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != ENOTEMPTY && errno != EEXIST)
+		return fail(errno, "remove '%s'", path);
+	if (remove_entries(st) < 0)
+		return -1;
 	if (rmdir(path) < 0 && errno != ENOENT)
 		return fail(errno, "remove '%s'", path);
 	return 0;

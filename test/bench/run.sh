@@ -4,6 +4,10 @@
 # Environments: pure cgroup v2 (a private mount namespace whose /sys/fs/cgroup
 # is a plain cgroup2 mount; the host's is never touched) and hybrid (the host
 # as is), each with --root on a private tmpfs and on the disk filesystem.
+# ocibox runs twice: as installed (it re-executes itself from a read-only
+# mount, the CVE-2019-5736 protection) and as ocibox-ro, from a read-only
+# bind mount (nothing to protect: no re-exec), made inside the benchmark's
+# own mount namespace.
 # Configs: plain, and podman's seccomp profile. crun refuses hybrid cgroups,
 # so it runs in v2 only; the floor has no --root. The runtimes of a cell are
 # interleaved round-robin, N runs each (test/bench/bench.c).
@@ -19,16 +23,16 @@ OCIBOX=$top/ocibox BENCH=$B/test/bench FLOOR=$B/test/floor
 T=$(mktemp -d /var/tmp/ocibox-bench.XXXXXX)
 mkdir "$T/tmpfs" "$T/disk"
 
-# inenv ENV CMD [ARG...]: run CMD in environment ENV (v2 or hybrid)
+# inenv ENV CMD [ARG...]: run CMD in environment ENV (v2 or hybrid), in a
+# private mount namespace where $T/ro-ocibox is ocibox on a read-only bind
+# mount (the deployment that needs no CVE-2019-5736 re-exec: README)
+touch "$T/ro-ocibox"
 inenv() {
-	if [ "$1" = v2 ]; then
-		shift
-		unshare -m --propagation private sh -c \
-			'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh "$@"
-	else
-		shift
-		"$@"
-	fi
+	unshare -m --propagation private sh -c '
+		[ "$1" = hybrid ] || mount -t cgroup2 none /sys/fs/cgroup || exit 1
+		mount --bind "$2" "$3" && mount -o remount,bind,ro "$3" || exit 1
+		shift 3
+		exec "$@"' sh "$1" "$OCIBOX" "$T/ro-ocibox" "$@"
 }
 
 # Roots are $T/KIND/ENV-RUNTIME[-WHAT]. Every container left behind is deleted
@@ -110,7 +114,7 @@ cg_hybrid=$(awk '$3 == "cgroup" || $3 == "cgroup2" {
 # cell ENV ROOTKIND CONFIG: prints "RUNTIME median p90 min rss fails" lines
 cell() {
 	env=$1 base=$T/$2 b=$T/$3
-	rts="floor ocibox runc"
+	rts="floor ocibox ocibox-ro runc"
 	[ "$env" = v2 ] && $crun_ok && rts="$rts crun"
 	args=""
 	for rt in $rts; do
@@ -121,6 +125,7 @@ cell() {
 			[ "$3" = seccomp ] && cmd="$cmd -s $T/podman.bpf"
 			cmd="$cmd $b/rootfs" ;;
 		ocibox) cmd="$OCIBOX --root $base/$env-ocibox run --bundle $b bench" ;;
+		ocibox-ro) cmd="$T/ro-ocibox --root $base/$env-ocibox-ro run --bundle $b bench" ;;
 		*) cmd="$rt --root $base/$env-$rt run --bundle $b bench" ;;
 		esac
 		args="$args${args:+ -- }$cmd"
@@ -141,6 +146,7 @@ for env in v2 hybrid; do
 		for cfg in $configs; do
 			cell "$env" "$kind" "$cfg" >"$T/cell"
 			floor=$(med floor) oci=$(med ocibox) runc=$(med runc) crun=$(med crun)
+			ro=$(med ocibox-ro)
 			while read -r rt m p90 min rss fails; do
 				f=""
 				[ "$fails" = 0 ] || f=" ($fails of $N failed)"
@@ -149,8 +155,8 @@ for env in v2 hybrid; do
 			done <"$T/cell"
 			c="- | -"
 			[ -z "$crun" ] || c="$crun | $(ratio "$crun" "$oci")"
-			summary="$summary| $env | $kind | $cfg | $floor | $oci | $runc |"
-			summary="$summary ${c% | *} | $(ratio "$oci" "$floor") |"
+			summary="$summary| $env | $kind | $cfg | $floor | $oci | $ro | $runc |"
+			summary="$summary ${c% | *} | $(ratio "$oci" "$floor") | $(ratio "$ro" "$floor") |"
 			summary="$summary $(ratio "$runc" "$oci") | ${c#* | } |
 "
 		done
@@ -162,8 +168,8 @@ echo "the container's static busybox is about 1.3 MiB; the applets alone below)"
 echo
 echo "Medians (ms) and ratios:"
 echo
-echo "| environment | --root on | config | floor | ocibox | runc | crun | ocibox/floor | runc/ocibox | crun/ocibox |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| environment | --root on | config | floor | ocibox | ocibox-ro | runc | crun | ocibox/floor | ocibox-ro/floor | runc/ocibox | crun/ocibox |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s' "$summary"
 
 # Peak RSS of each applet alone: the ocibox process's own ru_maxrss (bench,

@@ -104,6 +104,14 @@ testing "create racing delete: never \"does not exist\"" \
 	"count 'does not exist' $T/race.err" "0"
 testing "create racing delete: nothing left" "leftovers" "0"
 
+# ---- delete removes what it does not know by name ----
+# (it removes state.json, config.json and exec.fifo by name, the rest only
+# when rmdir finds the directory not empty)
+d stray1 '.' /bin/sleep 100
+touch "$ROOT/stray1/.state.json.XXXXXX"
+testing "a stray file in the state directory: delete removes it with the rest" \
+	"$O delete --force stray1 && [ ! -e $ROOT/stray1 ] && echo gone" "gone"
+
 # ---- delete touches only what is the container's ----
 # our own cgroup hierarchy to play in: pids on v1/hybrid, the root on v2
 CG=/sys/fs/cgroup/pids
@@ -136,5 +144,11 @@ echo $sp > "$CG$CGP/pre/cgroup.procs"
 $O delete --force pre1
 testing "a pre-existing cgroup: delete left the other process alive" "alive $sp && echo alive" "alive"
 testing "a pre-existing cgroup: delete left the directory" "[ -d $CG$CGP/pre ] && echo kept" "kept"
+# a cgroup below the container's (as systemd in a container makes): delete
+# removes the leaf directly when it can, the tree when it must
+d nest1 ".linux.cgroupsPath = \"$CGP/nest\"" /bin/sleep 100
+mkdir -p "$CG$CGP/nest/sub/deeper"
+testing "a cgroup tree below the container's: delete removes it all" \
+	"$O delete --force nest1 && [ ! -e $CG$CGP/nest ] && echo gone" "gone"
 kill -9 $sp; wait $sp 2>/dev/null
 testing "no process of ours left" "ours_left" "0"
