@@ -28,11 +28,13 @@ mkdir "$T/tmpfs" "$T/disk"
 # mount (the deployment that needs no CVE-2019-5736 re-exec: README)
 touch "$T/ro-ocibox"
 inenv() {
+	e=$1
+	shift
 	unshare -m --propagation private sh -c '
 		[ "$1" = hybrid ] || mount -t cgroup2 none /sys/fs/cgroup || exit 1
 		mount --bind "$2" "$3" && mount -o remount,bind,ro "$3" || exit 1
 		shift 3
-		exec "$@"' sh "$1" "$OCIBOX" "$T/ro-ocibox" "$@"
+		exec "$@"' sh "$e" "$OCIBOX" "$T/ro-ocibox" "$@"
 }
 
 # Roots are $T/KIND/ENV-RUNTIME[-WHAT]. Every container left behind is deleted
