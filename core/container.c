@@ -571,6 +571,8 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 		goto undo_sync;
 	}
 	proc_note_ignored();
+	/* until the init has set itself up (core/proc.h) */
+	proc_pin_cpu();
 	phase_mark("clone");
 	pid = clone_child(ns.clone_flags, cgfd, &into_cgroup);
 	if (pid == 0) {
@@ -669,6 +671,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	sc_filter_fini(&filter);
 	state_fini(&st);
 	spec_free(&s);
+	proc_unpin_cpu(0);
 	*pidp = pid;
 	return 0;
 

@@ -13,6 +13,7 @@
 
 #include "core/err.h"
 #include "core/hooks.h"
+#include "core/proc.h"
 #include "core/util.h"
 
 static int64_t now_ms(void)
@@ -94,6 +95,8 @@ static int run_one(const struct spec_hook *h, const char *state_json)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		setsid();
+		/* nor the one CPU create runs on (core/proc.h) */
+		proc_unpin_cpu(0);
 		execve(h->path, h->args.n ? (char *const *)h->args.v :
 		       (char *const[]){ (char *)h->path, NULL },
 		       h->env.n ? (char *const *)h->env.v : noenv);

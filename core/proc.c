@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,36 @@ int proc_protect_exe(char **argv)
 	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	close(fd);
 	return fail(errno, "re-execute the runtime from a read-only mount");
+}
+
+static cpu_set_t pin_saved;
+static int pin_cpu = -1;
+
+void proc_pin_cpu(void)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	/* a caller already on one CPU (or on more than cpu_set_t holds, when
+	 * sched_getaffinity fails) is left as it is */
+	if (cpu < 0 || sched_getaffinity(0, sizeof(pin_saved), &pin_saved) < 0 ||
+	    CPU_COUNT(&pin_saved) < 2)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) == 0)
+		pin_cpu = cpu;
+}
+
+void proc_unpin_cpu(pid_t pid)
+{
+	cpu_set_t now;
+
+	if (pin_cpu < 0)
+		return;
+	if (sched_getaffinity(pid, sizeof(now), &now) == 0 &&
+	    CPU_COUNT(&now) == 1 && CPU_ISSET(pin_cpu, &now))
+		sched_setaffinity(pid, sizeof(pin_saved), &pin_saved);
 }
 
 void proc_child_start(const int *fds, size_t n, bool dumpable)
@@ -411,6 +442,10 @@ int proc_identity(const struct spec_process *p, const struct sc_filter *sc,
 	int c;
 
 	*notify_fd = -1;
+	/* the affinity the runtime's caller had, before seccomp (which may
+	 * not allow it) and before the program (a Go program sizes itself by
+	 * it at start) */
+	proc_unpin_cpu(0);
 	/* first: before seccomp, while still root */
 	if (p->apparmor_profile && apparmor_exec(p->apparmor_profile) < 0)
 		return -1;

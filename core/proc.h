@@ -67,6 +67,16 @@ int proc_identity(const struct spec_process *p, const struct sc_filter *sc,
  * proc_exec resets only those (and SIGPIPE) in a process forked after it,
  * instead of every signal. Nothing noted: proc_exec resets them all. */
 void proc_note_ignored(void);
+/* One CPU for the runtime and the init while they hand control to each
+ * other (clone, GO, the setup): on a virtual machine whose idle vCPU takes
+ * up to a millisecond to wake, each handoff across CPUs costs that (0.5 ms
+ * of a `run` measured here). proc_pin_cpu pins the caller to the CPU it
+ * runs on (a child inherits it); proc_unpin_cpu(PID) gives PID (0: the
+ * caller) back the affinity the pinning process had before, unless the
+ * kernel has since set another (a cpuset it was moved into). The init
+ * unpins itself in proc_identity, the runtime once create is done. */
+void proc_pin_cpu(void);
+void proc_unpin_cpu(pid_t pid);
 /* umask, final CPU affinity, close-on-exec of all fds from FIRST_KEEP,
  * then execve EXE. Returns only on failure (-1, fail()ed). */
 int proc_exec(const struct spec_process *p, const char *exe, int first_close);

@@ -17,6 +17,7 @@ out=$1; shift
 cat > "$out.json"
 echo "$STAGE $*" > "$out.args"
 readlink /proc/self/ns/mnt > "$out.mnt"
+grep Cpus_allowed_list /proc/self/status | tr -d ' \t' | cut -d: -f2 > "$out.cpus"
 EOF
 chmod 755 "$T/hook.sh"
 
@@ -38,6 +39,11 @@ testing "prestart: state on stdin (status created, as runtime.md and runc)" "sum
 testing "prestart: args and env" "cat $H/prestart.args" "prestart a1 a 2"
 testing "createRuntime: state on stdin (status created)" "summary createRuntime" "h1 $P created $B"
 testing "createRuntime: args and env" "cat $H/createRuntime.args" "createRuntime a1 a 2"
+# the runtime runs on one CPU while it creates (core/proc.h): not its hooks
+CPUS=$(grep Cpus_allowed_list /proc/self/status | tr -d ' \t' | cut -d: -f2)
+for st in prestart createRuntime createContainer; do
+	testing "$st: the caller's CPU affinity" "cat $H/$st.cpus" "$CPUS"
+done
 testing "createContainer: state on stdin" "summary createContainer" "h1 $P created $B"
 testing "createContainer: args and env" "cat $H/createContainer.args" "createContainer a1 a 2"
 testing "createContainer: ran in the container's mount namespace" \

@@ -93,6 +93,29 @@ testing "LISTEN_FDS and LISTEN_PID=1 reach the program, as runc" \
 	"export LISTEN_FDS=1; r . /bin/sh -c 'echo \$LISTEN_FDS \$LISTEN_PID' 3</dev/null" "1 1"
 testing "stdio is inherited" "echo in | r . /bin/cat" "in"
 
+# CPU affinity: the runtime pins itself and the init to one CPU while they
+# hand control to each other; the program must get the caller's affinity
+# back, whatever it was (run, create + start, exec)
+allowed() { grep Cpus_allowed_list "$1" | tr -d ' \t' | cut -d: -f2; }
+HOST_CPUS=$(allowed /proc/self/status)
+testing "affinity: the program has the caller's" \
+	"r . /bin/cat /proc/self/status | grep Cpus_allowed_list | tr -d ' \t' | cut -d: -f2" "$HOST_CPUS"
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	testing "affinity: a caller restricted to CPUs 0-1 gives the program 0-1" \
+		"cfg_args . /bin/cat /proc/self/status && taskset -c 0,1 $O run --bundle $B aff01 | grep Cpus_allowed_list | tr -d ' \t' | cut -d: -f2" "0-1"
+	cfg_args . /bin/sleep 100
+	taskset -c 0,1 $O create --bundle "$B" --pid-file "$T/aff.pid" aff </dev/null >/dev/null 2>&1
+	testing "affinity: a created init waiting for start has the caller's" \
+		"allowed /proc/$(cat "$T/aff.pid" 2>/dev/null)/status" "0-1"
+	testing "affinity: started, the same" \
+		"$O start aff && allowed /proc/$(cat "$T/aff.pid" 2>/dev/null)/status" "0-1"
+	testing "affinity: exec'd, the exec caller's" \
+		"$O exec aff /bin/cat /proc/self/status | grep Cpus_allowed_list | tr -d ' \t' | cut -d: -f2" "$HOST_CPUS"
+	$O delete --force aff
+else
+	skip "affinity: restricted callers" "needs 2 CPUs and taskset"
+fi
+
 # scheduling and personality
 testing "scheduler SCHED_BATCH with nice" \
 	"r '.process.scheduler = {policy: \"SCHED_BATCH\", nice: 5}' /probe sched" "3 5"
