@@ -576,8 +576,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	phase_mark("clone");
 	pid = clone_child(ns.clone_flags, cgfd, &into_cgroup);
 	if (pid == 0) {
-		prefault_stack(STACK_PREFAULT);
-			phase_mark("child");
+		phase_mark("child");
 		close(sv[0]);
 		child_main(&c);
 	}

@@ -255,7 +255,6 @@ int exec_process(const struct exec_opts *o, pid_t *pidp)
 	if (pid == 0) {
 		int mine[] = { sv[0], st.dirfd, pidfd };
 
-		prefault_stack(STACK_PREFAULT);
 		proc_child_start(mine, ARRAY_SIZE(mine), false);
 		if (child_setup(&c) < 0)
 			sync_send(c.sync, SYNC_ERROR, 0, -1);

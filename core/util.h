@@ -92,8 +92,9 @@ int fds_cloexec_from(int first);
 void phase_mark(const char *name);
 /* Make the BYTES of stack below the caller present and writable in one
  * madvise(MADV_POPULATE_WRITE) instead of a page fault per page as the
- * stack deepens (after clone: one copy of the shared pages instead of a
- * copy-on-write fault each). Best effort: Linux < 5.14 faults as before. */
+ * stack deepens (the runtime, once it no longer re-executes itself; not a
+ * clone child: measured no faster, and it would charge the container's
+ * memory). Best effort: Linux < 5.14 faults as before. */
 void prefault_stack(size_t bytes);
 #define STACK_PREFAULT (96 * 1024)
 
