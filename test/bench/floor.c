@@ -22,7 +22,9 @@
  *       leaf by writing cgroup.procs, and /sys/fs/cgroup is a tmpfs of mounts.
  *   -s  a cache entry of ocibox's seccomp compiler (--root/.seccomp/HASH):
  *       the child installs that exact program last before exec.
- * CMD defaults to /bin/true; the exit status is the command's. */
+ * CMD defaults to /bin/true; the exit status is the command's.
+ * With OCIBOX_PHASES set it writes ocibox's timing marks ("ocibox-phase
+ * NAME PID NS" on stderr) at the same points, for test/bench/phases.sh. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -47,6 +49,26 @@
 #include <linux/seccomp.h>
 
 #define MAXCG 16
+
+/* a timing mark as ocibox's phase_mark writes it (core/util.c) */
+static int phases = -1;
+
+static void mark(const char *name)
+{
+	struct timespec ts;
+	char line[96];
+	int n;
+
+	if (phases < 0)
+		phases = getenv("OCIBOX_PHASES") != NULL;
+	if (!phases)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	n = snprintf(line, sizeof(line), "ocibox-phase %s %d %lld\n", name,
+		     (int)getpid(), (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+	if (write(2, line, (size_t)n) < 0)
+		phases = 0;
+}
 
 struct cg {
 	const char *dir, *opts;   /* opts NULL: cgroup2 */
@@ -227,6 +249,7 @@ static void child(const char *rootfs, struct cg *cg, int ncg, bool v2,
 	if (filter && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, sc_flags,
 			      filter) < 0)
 		die("seccomp");
+	mark("execve");
 	execve(cmd[0], cmd, env);
 	die(cmd[0]);
 }
@@ -347,7 +370,9 @@ int main(int argc, char **argv)
 		goto usage;
 	cmd = optind + 1 < argc ? argv + optind + 1 : true_argv;
 	v2 = ncg == 1 && !cg[0].opts;
+	mark("main");
 	make_leaves(cg, ncg, v2);
+	mark("cgroup");
 	ca.flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
 		   CLONE_NEWNS;
 	if (v2) {
@@ -359,8 +384,11 @@ int main(int argc, char **argv)
 		ca.cgroup = (uint64_t)cgfd;
 	}
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
-	if (pid == 0)
+	if (pid == 0) {
+		mark("child");
 		child(argv[optind], cg, ncg, v2, filter, sc_flags, cmd);
+	}
+	mark("cloned");
 	if (pid < 0) {
 		rmdir_leaves(cg, ncg);
 		die("clone3");
@@ -368,7 +396,9 @@ int main(int argc, char **argv)
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			die("waitpid");
+	mark("exited");
 	rmdir_leaves(cg, ncg);
+	mark("deleted");
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 usage:
 	fprintf(stderr, "usage: floor [-s FILTER] [-c DIR=OPTS]... ROOTFS "

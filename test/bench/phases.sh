@@ -57,12 +57,14 @@ unshare -m --propagation private sh -c '
 		fl="$fl -s $T/filter.bpf"
 	fi
 	strace -f -c -o "$T/sc-floor" $fl "$T/b/rootfs"
+	OCIBOX_PHASES=1 "$BENCH" "$N" $fl "$T/b/rootfs" >/dev/null 2>"$T/fmarks"
 	"$BENCH" "$N" $fl "$T/b/rootfs" -- $run >"$T/both"
 ' sh "$T" "$OCIBOX" "$BENCH" "$FLOOR" "$N" "$cfg"
 
 # Per run (bench-fork .. bench-reaped): marks sorted by time; a name seen
 # twice in a run (main, after the re-exec) gets "#2". Out: "pos name us".
-grep '^ocibox-phase ' "$T/marks" | awk '
+medians() { # MARKS: "pos name us" lines, the medians by phase
+grep '^ocibox-phase ' "$1" | awk '
 function flush(   i, j, t, tn) {
 	# insertion sort by time (a few dozen marks)
 	for (i = 2; i <= n; i++) {
@@ -93,7 +95,10 @@ function out() {
 }
 $2 != cur { out(); cur = $2; cnt = 0; possum = 0 }
 { v[++cnt] = $3; possum += $1 }
-END { out() }' | sort -n >"$T/med"
+END { out() }' | sort -n
+}
+medians "$T/marks" >"$T/med"
+medians "$T/fmarks" >"$T/fmed"
 
 # what each mark ends (the phase from the previous mark up to it)
 what() {
@@ -138,6 +143,31 @@ while read -r pos name us; do
 	echo "| $name | $(what "$name") | $us |"
 	sum=$((sum + us))
 done <"$T/med"
+echo "| | sum of the medians | $sum |"
+echo
+# the floor's marks (test/bench/floor.c) at the points it shares with ocibox
+fwhat() {
+	case $1 in
+	main) echo "fork + execve of the floor, to main()" ;;
+	cgroup) echo "the cgroup leaf (mkdir)" ;;
+	cloned) echo "clone3 (namespaces, into the cgroup) returns in the parent" ;;
+	child) echo "the child first runs" ;;
+	execve) echo "the whole setup: mounts, nodes, pivot, masks, identity" ;;
+	exited) echo "execve, /bin/true runs and exits, reaped" ;;
+	deleted) echo "rmdir of the leaf" ;;
+	bench-reaped) echo "the floor exits, reaped by bench" ;;
+	*) echo "$1" ;;
+	esac
+}
+echo "The floor, the same way (its own run of N=$N):"
+echo
+echo "| mark | phase up to the mark | median us |"
+echo "|---|---|---|"
+sum=0
+while read -r pos name us; do
+	echo "| $name | $(fwhat "$name") | $us |"
+	sum=$((sum + us))
+done <"$T/fmed"
 read -r fmed _ <"$T/both"
 omed=$(sed -n 2p "$T/both" | awk '{ print $1 }')
 echo "| | sum of the medians | $sum |"
