@@ -133,18 +133,22 @@ what() {
 	*) echo "$1" ;;
 	esac
 }
+# table WHAT MEDIANS: the markdown table of MEDIANS, phases named by WHAT
+table() {
+	echo "| mark | phase up to the mark | median us |"
+	echo "|---|---|---|"
+	sum=0
+	while read -r pos name us; do
+		echo "| $name | $($1 "$name") | $us |"
+		sum=$((sum + us))
+	done <"$2"
+	echo "| | sum of the medians | $sum |"
+	echo
+}
 echo "Phases of \`ocibox run\` of /bin/true (v2, --root on tmpfs, $cfg;" \
 	"medians of N=$N, microseconds, from the previous mark):"
 echo
-echo "| mark | phase up to the mark | median us |"
-echo "|---|---|---|"
-sum=0
-while read -r pos name us; do
-	echo "| $name | $(what "$name") | $us |"
-	sum=$((sum + us))
-done <"$T/med"
-echo "| | sum of the medians | $sum |"
-echo
+table what "$T/med"
 # the floor's marks (test/bench/floor.c) at the points it shares with ocibox
 fwhat() {
 	case $1 in
@@ -161,17 +165,9 @@ fwhat() {
 }
 echo "The floor, the same way (its own run of N=$N):"
 echo
-echo "| mark | phase up to the mark | median us |"
-echo "|---|---|---|"
-sum=0
-while read -r pos name us; do
-	echo "| $name | $(fwhat "$name") | $us |"
-	sum=$((sum + us))
-done <"$T/fmed"
+table fwhat "$T/fmed"
 read -r fmed _ <"$T/both"
 omed=$(sed -n 2p "$T/both" | awk '{ print $1 }')
-echo "| | sum of the medians | $sum |"
-echo
 echo "Same run (interleaved, N=$N, ms): floor $fmed, ocibox $omed" \
 	"(ocibox/floor $(echo "$omed $fmed" | awk '{ printf "%.2f", $1 / $2 }'));" \
 	"ocibox with marks: $(awk '{ print $1 }' "$T/times")"
