@@ -68,7 +68,24 @@ testing_rc "delete" 0 "$O delete fp"
 testing "nothing left: state" "states" ""
 testing "nothing left: cgroup" "[ ! -d $MEMDIR ] || echo there" ""
 
-testing "run: the same container, in the foreground" "$O run --bundle $T/b fp 2>&1" "started
+# At a limit this tight a cgroup v1 run is now and then OOM-killed for no
+# fault of the runtime: page cache is charged to whichever container first
+# reads a page, and reclaiming busybox's mapped pages can lose a race
+# (about 1 run in 40 here, the session-start binary as well as this one).
+# One more try then succeeds, where a real regression fails every time;
+# a retry is said on stderr.
+tries() { # N CMD...: CMD until it succeeds, N times at most; its last output
+	n=$1 i=1
+	shift
+	while ! out=$("$@" 2>&1); do
+		[ "$i" -lt "$n" ] || { printf '%s\n' "$out"; return 1; }
+		echo "footprint: try $i: $out" >&2
+		$O delete --force fp >/dev/null 2>&1
+		i=$((i + 1))
+	done
+	printf '%s\n' "$out"
+}
+testing "run: the same container, in the foreground" "tries 3 $O run --bundle $T/b fp" "started
 ran"
 
 # the limit is real: a program that needs 1 MiB more is killed under it
