@@ -32,23 +32,18 @@ static const char usage[] =
 
 enum { OPT_KEEP = OPT_CREATE_NEXT };
 
-/* After the container exited: say so if the OOM killer did it, then delete. */
-static void finish(const char *id, bool keep, struct cgroup *made)
+/* After the container exited: say so if the OOM killer did it, then
+ * delete. CG: its cgroup as create detected and made it. */
+static void finish(const char *id, bool keep, struct cgroup *cg)
 {
 	struct state st;
-	static struct cgroup own_cg;   /* off the stack (container.c) */
-	struct cgroup *cg = made ? made : &own_cg;
-	bool have_cg = made != NULL;
 
 	if (state_open(&st, main_root(), id) < 0)
 		return;
-	/* as create detected and made it, for the OOM check and the delete */
-	if (!made)
-		have_cg = st.cgroup && cgroup_init_path(cg, st.cgroup) == 0;
-	if (have_cg && cgroup_oom_killed(cg))
+	if (cgroup_oom_killed(cg))
 		log_line("error", "container was killed by the OOM killer "
 			 "(linux.resources.memory.limit)");
-	if (!keep && container_destroy(&st, have_cg ? cg : NULL) < 0)
+	if (!keep && container_destroy(&st, cg) < 0)
 		log_warn("%s", err_last.msg);
 	state_fini(&st);
 }

@@ -49,9 +49,8 @@ int container_kill(const char *root, const char *id, int sig, bool all);
 int container_delete(const char *root, const char *id, bool force);
 /* Remove what a container left: kill (if alive), cgroup, poststop hooks,
  * state directory. ST must be open (locked). CG: the container's cgroup
- * as cgroup_init_path() made it from ST (the caller has it already), or
- * NULL to have it made here. */
-struct cgroup;
+ * when the caller has it already (run: as create made it), or NULL to
+ * have it made here from ST. */
 int container_destroy(struct state *st, struct cgroup *cg);
 
 #endif

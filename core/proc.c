@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
