@@ -32,6 +32,28 @@ skip() { echo "SKIP: $TESTNAME: $1: $2" | tee -a "$RESULTS"; }
 info() { echo "info: $TESTNAME: $*"; }
 # check DESC CMD...: pass when CMD succeeds
 check() { _c=$1; shift; if "$@"; then pass "$_c"; else fail "$_c"; fi; }
+# relay NAME CMD...: a whole suite as part of this tier: its PASS/FAIL/SKIP
+# lines ("PASS: NAME: ...") join the count as "PASS: $TESTNAME: NAME: ...",
+# its summary line becomes an info line, the rest is indented; a suite that
+# exits non-zero without a FAIL line of its own is one FAIL (the exit status
+# comes through the pipe as a last line)
+relay() {
+	_n=$1
+	shift
+	{ "$@" 2>&1; echo "relay-exit=$?"; } |
+	while IFS= read -r l; do
+		case $l in
+		PASS:\ *|FAIL:\ *|SKIP:\ *)
+			echo "${l%%: *}: $TESTNAME: ${l#*: }" | tee -a "$RESULTS" ;;
+		relay-exit=0) ;;
+		relay-exit=*)
+			grep -q "^FAIL: $TESTNAME: $_n: " "$RESULTS" ||
+				fail "$_n: exited with status ${l#relay-exit=}" ;;
+		*" passed, "*" failed"*) info "$_n: $l" ;;
+		*) echo "    $l" ;;
+		esac
+	done
+}
 
 # ---- helpers, for the driver's checks too ---------------------------------
 # sd_prop UNIT PROPERTY: the property's value as `systemctl show` has it

@@ -19,22 +19,8 @@ k8s_cri() {
 			"make test-systemd makes them (k8s.mk: k8s-files)"
 		return
 	fi
-	# the exit status comes through the pipe as a last line
-	{ K8S_B=$kb K8S_CGROUP_DRIVER=systemd timeout -k 10 900 bash "$TOP/test/k8s/run.sh" 2>&1
-	  echo "k8s-exit=$?"; } |
-	while IFS= read -r l; do
-		case $l in
-		PASS:\ *|FAIL:\ *|SKIP:\ *)
-			# "PASS: k8s: ..." -> "PASS: systemd-v2: k8s: ..."
-			echo "${l%%: *}: $TESTNAME: ${l#*: }" | tee -a "$RESULTS" ;;
-		k8s-exit=0) ;;
-		k8s-exit=*)
-			grep -q "^FAIL: $TESTNAME: k8s: " "$RESULTS" ||
-				fail "k8s: test/k8s/run.sh exited with status ${l#k8s-exit=}" ;;
-		*" passed, "*" failed"*) info "k8s: test/k8s/run.sh: $l" ;;
-		*) echo "    $l" ;;
-		esac
-	done
+	relay k8s env K8S_B="$kb" K8S_CGROUP_DRIVER=systemd \
+		timeout -k 10 900 bash "$TOP/test/k8s/run.sh"
 }
 
 DRIVER_TESTS="$DRIVER_TESTS k8s_cri"

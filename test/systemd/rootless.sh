@@ -7,19 +7,7 @@
 
 rootless_v2() {
 	[ "$CG_LAYOUT" = unified ] || { info "rootless: cgroup v2 only"; return; }
-	{ timeout -k 10 300 sh "$TOP/test/cli/rootless.sh" 2>&1
-	  echo "rootless-exit=$?"; } |
-	while IFS= read -r l; do
-		case $l in
-		PASS:\ *|FAIL:\ *|SKIP:\ *)
-			echo "${l%%: *}: $TESTNAME: ${l#*: }" | tee -a "$RESULTS" ;;
-		rootless-exit=0) ;;
-		rootless-exit=*)
-			grep -q "^FAIL: $TESTNAME: rootless: " "$RESULTS" ||
-				fail "rootless: test/cli/rootless.sh exited with status ${l#rootless-exit=}" ;;
-		*) echo "    $l" ;;
-		esac
-	done
+	relay rootless timeout -k 10 300 sh "$TOP/test/cli/rootless.sh"
 }
 
 DRIVER_TESTS="$DRIVER_TESTS rootless_v2"

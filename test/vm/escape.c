@@ -33,11 +33,17 @@ static int refused(const char *what)
 	return 1;
 }
 
-static void up(int n)
+/* ".." 64 times from where we are, chroot there, and look */
+static int climb(const char *file)
 {
+	int n = 64;
+
 	while (n--)
 		if (chdir("..") < 0)
 			break;
+	if (chroot(".") < 0)
+		return refused("chroot .");
+	return verdict(file);
 }
 
 int main(int argc, char **argv)
@@ -51,10 +57,7 @@ int main(int argc, char **argv)
 			return refused("mkdtemp");
 		if (chroot(dir) < 0)
 			return refused("chroot");
-		up(64);
-		if (chroot(".") < 0)
-			return refused("chroot .");
-		return verdict(file);
+		return climb(file);
 	}
 	if (!strcmp(how, "fchdir")) {
 		if ((fd = open("/", O_RDONLY | O_DIRECTORY)) < 0)
@@ -65,10 +68,7 @@ int main(int argc, char **argv)
 			return refused("chroot");
 		if (fchdir(fd) < 0)
 			return refused("fchdir");
-		up(64);
-		if (chroot(".") < 0)
-			return refused("chroot .");
-		return verdict(file);
+		return climb(file);
 	}
 	if (!strcmp(how, "proc1")) {
 		snprintf(path, sizeof(path), "/proc/1/root%s", file);
@@ -78,18 +78,12 @@ int main(int argc, char **argv)
 		}
 		if (chdir("/proc/1/root") < 0)
 			return refused("chdir /proc/1/root");
-		up(64);
-		if (chroot(".") < 0)
-			return refused("chroot .");
-		return verdict(file);
+		return climb(file);
 	}
 	if (!strcmp(how, "dotdot")) {
 		if (chdir("/") < 0)
 			return refused("chdir /");
-		up(64);
-		if (chroot(".") < 0)
-			return refused("chroot .");
-		return verdict(file);
+		return climb(file);
 	}
 	if (!strcmp(how, "setns")) {
 		if ((mnt = open("/proc/self/ns/mnt", O_RDONLY)) < 0)
