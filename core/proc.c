@@ -221,6 +221,9 @@ static int affinity(const char *list, const char *field)
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
 		return fail(errno, "process.execCPUAffinity.%s: sched_setaffinity",
 			    field);
+	/* the config's affinity replaces the runtime's pin: one CPU that
+	 * happens to be the pinned one is not to be undone */
+	pin_cpu = -1;
 	return 0;
 }
 
