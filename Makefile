@@ -107,8 +107,17 @@ $(B)/test/floor: test/bench/floor.c | $(KINC)/.stamp
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
+# libseccomp alone compiling a profile, for its peak memory (bench)
+$(B)/test/scpeak: test/bench/scpeak.c $(SC_STAMP) | $(KINC)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -isystem $(KINC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LIBS)
+
+BENCH_BINS := $(NAME) $(B)/test/bench $(B)/test/floor
+ifeq ($(SECCOMP),1)
+BENCH_BINS += $(B)/test/scpeak
+endif
 bench:
-	$(call setup,build test bench,$(NAME) $(B)/test/bench $(B)/test/floor)
+	$(call setup,build test bench,$(BENCH_BINS))
 	@sh test/bench/run.sh $(BENCH_N)
 
 ifeq ($(SAN),1)

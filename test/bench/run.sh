@@ -11,7 +11,8 @@
 # Configs: plain, and podman's seccomp profile. crun refuses hybrid cgroups,
 # so it runs in v2 only; the floor has no --root. The runtimes of a cell are
 # interleaved round-robin, N runs each (test/bench/bench.c).
-# Then the peak RSS of each ocibox applet alone, and the binary sizes.
+# Then the peak RSS of each ocibox applet alone, libseccomp's own peak
+# compiling podman's profile (test/bench/scpeak.c), and the binary sizes.
 # Usage: test/bench/run.sh [N]   (default 100; `make bench` passes BENCH_N)
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -229,6 +230,17 @@ for a in "create (first: compiles seccomp)" create start state kill delete; do
 	echo
 	i=$((i + 1))
 done
+
+if [ -x "$B/test/scpeak" ] && [ "$configs" != plain ]; then
+	# what of the first create's peak is libseccomp's own: the library
+	# alone (musl's malloc, nothing of ocibox) compiling the same profile
+	set -- $(jq -r -f "$top/test/bench/scrules.jq" "$top/test/data/podman-seccomp.json" |
+		"$B/test/scpeak")
+	echo
+	echo "libseccomp alone compiling podman's profile (test/bench/scpeak.c):" \
+		"$1 rules, $2 instructions (ocibox's program: $(($(stat -c %s "$T/podman.bpf") / 8)))," \
+		"peak RSS $4 KiB, $(($4 - $3)) KiB over its own start"
+fi
 
 echo
 printf 'Binary sizes: ocibox %s bytes (static), floor %s bytes (static)' \
