@@ -63,8 +63,8 @@ int cmd_check(int argc, char **argv)
 	/* the same list create stops at the first of */
 	verify_config(&s, problem, NULL);
 	if (g.is_rootless)
-		rootless_check(&s, g.systemd_cgroup, problem, NULL);
-	if ((g.systemd_cgroup ? cgsd_init(&cg, &s, "check") :
+		rootless_check(&s, problem, NULL);
+	if ((g.systemd_cgroup ? cgsd_init(&cg, &s, "check", g.is_rootless) :
 	     g.is_rootless ? rootless_cgroup_init(&cg, &s, "check") :
 	     cgroup_init(&cg, s.linux.cgroups_path, "check")) < 0)
 		problem(NULL, err_last.msg);

@@ -67,7 +67,7 @@ int cmd_features(int argc, char **argv)
 	jw_key(&w, "systemd");
 	jw_bool(&w, true);
 	jw_key(&w, "systemdUser");
-	jw_bool(&w, false);
+	jw_bool(&w, true);
 	jw_key(&w, "rdma");
 	jw_bool(&w, true);
 	jw_obj_end(&w);

@@ -195,6 +195,7 @@ int cmd_update(int argc, char **argv)
 	/* --systemd-cgroup: the unit's properties too */
 	if (st.sd_unit)
 		snprintf(cg.unit, sizeof(cg.unit), "%s", st.sd_unit);
+	cg.unit_user = st.sd_user;
 	if (cgroup_update(&cg, &r) < 0)
 		die();
 	state_fini(&st);

@@ -69,6 +69,8 @@ struct cgroup {
 					      "KEY:PATH" line per hierarchy */
 	char unit[256];                    /* the systemd unit whose cgroup this
 					      is (cgroup_systemd.h), "" = none */
+	bool unit_user;                    /* the unit is the user's systemd's
+					      (systemd --user), not the system's */
 	bool rootless;                     /* hierarchies the caller cannot
 					      write were dropped (rootless.c) */
 };

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -488,18 +489,26 @@ static void props(struct dbus_msg *m, void *arg)
 /* ---- talking to systemd ---- */
 
 /* The system bus, else systemd's private socket (no bus daemon yet: peer
- * to peer, no Hello), as go-systemd does. 0 or -1 (fail()s). */
-static int sd_connect(struct dbus_conn *c)
+ * to peer, no Hello), as go-systemd does; USER: the same for the user's
+ * systemd (systemd --user: its bus, else its own private socket). 0 or -1
+ * (fail()s). */
+static int sd_connect(struct dbus_conn *c, bool user)
 {
-	char bus[108];
+	char bus[PATH_MAX];
 	struct err why;
 
-	if (dbus_system_bus_path(bus, sizeof(bus)) == 0 &&
+	if ((user ? dbus_user_bus_path(bus, sizeof(bus), false) :
+	     dbus_system_bus_path(bus, sizeof(bus))) == 0 &&
 	    dbus_connect(c, bus, true, CGSD_TIMEOUT_MS) == 0)
 		return 0;
 	why = err_last;
-	if (dbus_connect(c, DBUS_SYSTEMD_PRIVATE, false, CGSD_TIMEOUT_MS) == 0)
+	if (user ? dbus_user_bus_path(bus, sizeof(bus), true) == 0 &&
+		   dbus_connect(c, bus, false, CGSD_TIMEOUT_MS) == 0 :
+	    dbus_connect(c, DBUS_SYSTEMD_PRIVATE, false, CGSD_TIMEOUT_MS) == 0)
 		return 0;
+	if (user)
+		return fail_ctx("systemd --user: no user bus (%s), and its private socket",
+				why.msg);
 	return fail_ctx("systemd: no system bus (%s), and its private socket", why.msg);
 }
 
@@ -516,7 +525,7 @@ int cgsd_stop(const struct cgroup *cg)
 	if (cgroup_kill(cg, SIGKILL) < 0)
 		log_debug("systemd: %s: kill: %s", cg->unit, err_last.msg);
 	err_last = saved;
-	if (sd_connect(&c) < 0)
+	if (sd_connect(&c, cg->unit_user) < 0)
 		return -1;
 	/* a unit that failed (an OOM kill) stays loaded until reset */
 	if (!(rc = dbus_systemd_stop_unit(&c, cg->unit, CGSD_TIMEOUT_MS)))
@@ -532,7 +541,7 @@ int cgsd_update(const struct cgroup *cg, const struct spec_resources *r)
 	bool thaw;
 	int rc;
 
-	if (sd_connect(&c) < 0)
+	if (sd_connect(&c, cg->unit_user) < 0)
 		return -1;
 	/* v1: systemd rewrites the device list from "deny all" up, which a
 	 * running container could see; runc freezes it meanwhile too */
@@ -584,7 +593,7 @@ int cgsd_start(struct cgroup *cg, pid_t pid, const struct spec_resources *r,
 		*strrchr(slice, '/') = '\0';
 		a.slice = (e = strrchr(slice, '/')) ? e + 1 : "-.slice";
 	}
-	if (sd_connect(&c) < 0)
+	if (sd_connect(&c, cg->unit_user) < 0)
 		goto clear;
 	/* "exists": a failed leftover goes with a reset (runc retries once
 	 * too); a live one is someone else's, not ours to stop */
@@ -621,9 +630,31 @@ clear:
 	return -1;
 }
 
-int cgsd_init(struct cgroup *cg, const struct spec *s, const char *id)
+/* The cgroup the user's systemd runs in (its Manager's ControlGroup,
+ * "/user.slice/user-1000.slice/user@1000.service"): its units' cgroups are
+ * below it. Into OUT; 0 or -1. */
+static int user_manager_cgroup(char *out, size_t size)
 {
-	char unit[sizeof(cg->unit)], path[1024];
+	AUTOFREE char *cgroup = NULL;
+	struct dbus_conn c;
+	int rc;
+
+	if (sd_connect(&c, true) < 0)
+		return -1;
+	rc = dbus_systemd_manager_string(&c, "ControlGroup", &cgroup, CGSD_TIMEOUT_MS);
+	dbus_disconnect(&c);
+	if (rc < 0)
+		return -1;
+	if (cgroup[0] != '/' || snprintf(out, size, "%s", str_eq(cgroup, "/") ? "" : cgroup) >=
+	    (int)size)
+		return fail(0, "systemd --user: its ControlGroup '%s' is not a cgroup path",
+			    cgroup);
+	return 0;
+}
+
+int cgsd_init(struct cgroup *cg, struct spec *s, const char *id, bool user)
+{
+	char unit[sizeof(cg->unit)], path[1024], full[1536], mgr[512] = "";
 	struct dbus_msg m = { 0 };
 	int i, rc;
 
@@ -631,10 +662,34 @@ int cgsd_init(struct cgroup *cg, const struct spec *s, const char *id)
 	if (access("/run/systemd/system", F_OK) < 0)
 		return fail(0, "--systemd-cgroup: systemd is not running on this host "
 			    "(no /run/systemd/system)");
-	if (cgsd_parse(s->linux.cgroups_path, id, geteuid() == 0, unit, sizeof(unit), path,
-		       sizeof(path)) < 0 || cgroup_init(cg, path, NULL) < 0)
+	if (cgsd_parse(s->linux.cgroups_path, id, !user, unit, sizeof(unit), path,
+		       sizeof(path)) < 0)
+		return -1;
+	if (user) {
+		/* runc skips device rules in a user namespace: no node can be
+		 * made there, and those bound from the host keep their modes
+		 * (nor may systemd --user load a device program) */
+		if (s->linux.resources.n_devices)
+			log_debug("rootless: linux.resources.devices not applied");
+		s->linux.resources.n_devices = 0;
+		/* as runc: systemd --user is delegated a cgroup v2 subtree
+		 * only (the layout first, before asking it anything) */
+		if (cgroup_init(cg, path, NULL) < 0)
+			return -1;
+		if (cg->layout != CGROUP_V2)
+			return fail(0, "--systemd-cgroup: a rootless container's unit "
+				    "needs cgroup v2 (systemd --user manages no cgroup v1 "
+				    "hierarchy); without --systemd-cgroup it runs with "
+				    "cgroupfs");
+		if (user_manager_cgroup(mgr, sizeof(mgr)) < 0)
+			return -1;
+	}
+	snprintf(full, sizeof(full), "%s%s", mgr, path);
+	if (cgroup_init(cg, full, NULL) < 0)
 		return -1;
 	memcpy(cg->unit, unit, sizeof(unit));
+	cg->unit_user = user;
+	cg->rootless = user;
 	for (i = 0; i < cg->n; i++)
 		cg->h[i].created = 0;   /* nothing is ours yet */
 	/* the annotations' properties are checked before anything is touched

@@ -2,7 +2,8 @@
 /* cgroup_systemd: the --systemd-cgroup driver, runc's: the container's cgroup
  * is a transient systemd unit (a scope, or a slice) made over D-Bus; limits
  * go to systemd as unit properties and, as runc, into the unit's cgroup
- * files. Leaves out rootless (systemd --user) units. */
+ * files. A rootless caller's unit is the user's systemd's (systemd --user,
+ * cgroup v2 only), as runc's. */
 #ifndef OCIBOX_CGROUP_SYSTEMD_H
 #define OCIBOX_CGROUP_SYSTEMD_H
 
@@ -45,9 +46,12 @@ int cgsd_prop_text(struct dbus_msg *m, const char *name, const char *text);
 
 /* Fill CG for the unit S's linux.cgroupsPath names (cgsd_parse; ID for the
  * default), with every hierarchy's cgroup at the unit's path and cg->unit
- * set; nothing exists yet. Checks S's annotation properties too. No side
+ * set; nothing exists yet. Checks S's annotation properties too. USER: a
+ * rootless caller's unit, the user's systemd's (asked over D-Bus for the
+ * cgroup it runs in, which its units' paths are below; cgroup v2 only; S's
+ * device rules are dropped, as rootless_cgroup_init does). No other side
  * effects. 0 or -1 (fail()s). */
-int cgsd_init(struct cgroup *cg, const struct spec *s, const char *id);
+int cgsd_init(struct cgroup *cg, struct spec *s, const char *id, bool user);
 /* Start the unit with the init PID in it (a scope; a slice gets PID
  * written into its cgroup), the properties R maps to and those the
  * annotations of S ask for; wait for the job; then make the cgroup in the

@@ -470,7 +470,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	phase_mark("parsed");
 	if (verify_config(&s, first_problem, &problems) > 0 ||
 	    check_opts(o, &s) < 0 ||
-	    (o->rootless && rootless_check(&s, o->systemd_cgroup, first_problem,
+	    (o->rootless && rootless_check(&s, first_problem,
 					   &problems) > 0))
 		goto undo_spec;
 	phase_mark("verified");
@@ -479,7 +479,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	if (!o->rootless)
 		cgroup_device_rules(&s, &s.linux.resources);
 	res = &s.linux.resources;
-	if ((o->systemd_cgroup ? cgsd_init(cg, &s, o->id) :
+	if ((o->systemd_cgroup ? cgsd_init(cg, &s, o->id, o->rootless) :
 	     o->rootless ? rootless_cgroup_init(cg, &s, o->id) :
 	     cgroup_init(cg, s.linux.cgroups_path, o->id)) < 0)
 		goto undo_ns;
@@ -505,6 +505,7 @@ int container_create(const struct create_opts *o, pid_t *pidp)
 	st.cgroup = xstrdup(cgroup_path(cg));
 	if (cg->unit[0])
 		st.sd_unit = xstrdup(cg->unit);
+	st.sd_user = cg->unit_user;
 	keep_from_config(&st, &s);
 	/* on disk before the cgroup exists: an interrupted create is found
 	 * and cleaned up by delete */
@@ -856,6 +857,7 @@ int container_destroy(struct state *st, struct cgroup *known)
 			cgroup_set_made(cg, st->cgroup_made);
 		if (st->sd_unit)
 			snprintf(cg->unit, sizeof(cg->unit), "%s", st->sd_unit);
+		cg->unit_user = st->sd_user;
 	}
 	if (st->pid > 0 && state_alive(st)) {
 		pidfd = state_pidfd(st);

@@ -17,6 +17,7 @@
 
 #include "core/dbus.h"
 #include "core/err.h"
+#include "core/rootless.h"
 #include "core/util.h"
 
 #define MAX_NEST  32            /* the spec's limit on arrays, and on structs */
@@ -940,16 +941,18 @@ int dbus_wait_signal(struct dbus_conn *c,
 	return wait_until(c, match, arg, out, now_ms() + timeout_ms);
 }
 
-/* SASL: the NUL byte, AUTH EXTERNAL with our euid as hex of its decimal
- * digits, and BEGIN at once (as sd-bus does: a round trip saved), then the
- * server's "OK <32 hex digits of guid>". No unix fds. */
+/* SASL: the NUL byte, AUTH EXTERNAL with our uid as a server outside our
+ * user namespace sees it (SO_PEERCRED is translated into its namespace:
+ * rootless podman runs the runtime as uid 0 of a namespace whose 0 is the
+ * user's own uid) as hex of its decimal digits, and BEGIN at once (as sd-bus does: a round
+ * trip saved), then the server's "OK <32 hex digits of guid>". No unix fds. */
 static int conn_auth(struct dbus_conn *c, int64_t deadline)
 {
 	char buf[128], uid[16];
 	size_t n = 15;
 	int i;
 
-	snprintf(uid, sizeof(uid), "%u", (unsigned)geteuid());
+	snprintf(uid, sizeof(uid), "%u", (unsigned)rootless_host_uid());
 	memcpy(buf, "\0AUTH EXTERNAL ", n);
 	for (i = 0; uid[i]; i++) {   /* the hex of digit D is "3D" */
 		buf[n++] = '3';
@@ -1033,13 +1036,12 @@ int dbus_connect(struct dbus_conn *c, const char *path, bool bus, int timeout_ms
 	return dbus_connect_fd(c, fd, bus, timeout_ms);
 }
 
-int dbus_system_bus_path(char *out, size_t size)
+/* The socket path of bus address A: the first address of a ;-list, its
+ * key=value pairs split by ','; unix:path= only. 0 or -1 (fail()). */
+static int addr_path(const char *a, char *out, size_t size)
 {
-	const char *a = getenv("DBUS_SYSTEM_BUS_ADDRESS"), *p, *e;
+	const char *p, *e;
 
-	if (!a || !*a)
-		a = "unix:path=" DBUS_SYSTEM_BUS;
-	/* the first address of a ;-list, its key=value pairs split by , */
 	if (has_prefix(a, "unix:"))
 		for (p = a + 5; *p && *p != ';'; p = e + (*e == ',')) {
 			e = p + strcspn(p, ",;");
@@ -1052,6 +1054,31 @@ int dbus_system_bus_path(char *out, size_t size)
 			}
 		}
 	return fail(0, "dbus: unsupported bus address '%s'", a);
+}
+
+int dbus_system_bus_path(char *out, size_t size)
+{
+	const char *a = getenv("DBUS_SYSTEM_BUS_ADDRESS");
+
+	return addr_path(a && *a ? a : "unix:path=" DBUS_SYSTEM_BUS, out, size);
+}
+
+int dbus_user_bus_path(char *out, size_t size, bool private)
+{
+	const char *a = getenv("DBUS_SESSION_BUS_ADDRESS"), *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (!private && a && *a)
+		return addr_path(a, out, size);
+	if (!xdg || !*xdg)
+		return fail(0, "dbus: no user bus: %s set", private ?
+			    "XDG_RUNTIME_DIR is not" :
+			    "neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is");
+	if (*xdg != '/')
+		return fail(0, "dbus: no user bus: XDG_RUNTIME_DIR '%s' is not absolute", xdg);
+	if (snprintf(out, size, "%s/%s", xdg, private ? "systemd/private" : "bus") >=
+	    (int)size)
+		return fail(ENAMETOOLONG, "dbus: XDG_RUNTIME_DIR '%s'", xdg);
+	return 0;
 }
 
 /* --- systemd ------------------------------------------------------------- */
@@ -1211,6 +1238,27 @@ int dbus_systemd_get_unit(struct dbus_conn *c, const char *unit, char **path,
 	if (sd_call(c, &m, unit, false, &m, &p, now_ms() + timeout_ms) < 0)
 		return -1;
 	*path = xstrdup(p);
+	dbus_msg_fini(&m);
+	return 0;
+}
+
+int dbus_systemd_manager_string(struct dbus_conn *c, const char *prop, char **out,
+				int timeout_ms)
+{
+	struct dbus_msg m;
+	struct dbus_rd r, v;
+	const char *s;
+
+	dbus_msg_call(&m, SD_DEST, SD_PATH, BUS ".Properties", "Get", "ss");
+	dbus_put(&m, "ss", SD_MGR, prop);
+	if (call_until(c, &m, &m, now_ms() + timeout_ms) < 0)
+		return fail_ctx("systemd: Get %s", prop);
+	dbus_msg_body(&m, &r);
+	if (dbus_enter(&r, 'v', &v) < 0 || dbus_read(&v, "s", &s) < 0) {
+		dbus_msg_fini(&m);
+		return fail_ctx("systemd: Get %s: the reply", prop);
+	}
+	*out = xstrdup(s);
 	dbus_msg_fini(&m);
 	return 0;
 }

@@ -114,7 +114,13 @@ struct dbus_conn {
 /* The system bus socket: DBUS_SYSTEM_BUS_ADDRESS's unix:path=, else
  * DBUS_SYSTEM_BUS. 0, or -1 with fail() for other address kinds. */
 int dbus_system_bus_path(char *out, size_t size);
-/* Connect to the socket PATH and authenticate (SASL EXTERNAL with our euid);
+/* The user's bus (systemd --user's): DBUS_SESSION_BUS_ADDRESS's unix:path=,
+ * else $XDG_RUNTIME_DIR/bus; PRIVATE: systemd --user's own socket,
+ * $XDG_RUNTIME_DIR/systemd/private (peer to peer, no bus daemon needed).
+ * 0, or -1 with fail(). */
+int dbus_user_bus_path(char *out, size_t size, bool private);
+/* Connect to the socket PATH and authenticate (SASL EXTERNAL with our euid
+ * as the host sees it, rootless_host_uid());
  * BUS: a message bus, so send Hello; false: peer to peer (systemd's private
  * socket, no Hello). 0, or -1 with fail() and C closed. */
 int dbus_connect(struct dbus_conn *c, const char *path, bool bus, int timeout_ms);
@@ -154,6 +160,11 @@ int dbus_systemd_reset_failed(struct dbus_conn *c, const char *unit, int timeout
 /* SetUnitProperties(UNIT, RUNTIME, PROPS). 0 or -1. */
 int dbus_systemd_set_props(struct dbus_conn *c, const char *unit, bool runtime,
 			   dbus_props_fn *props, void *arg, int timeout_ms);
+/* The manager's string property PROP (org.freedesktop.DBus.Properties.Get;
+ * "ControlGroup": the cgroup systemd --user runs in) into *OUT (owned).
+ * 0 or -1. */
+int dbus_systemd_manager_string(struct dbus_conn *c, const char *prop, char **out,
+				int timeout_ms);
 /* GetUnit(UNIT): its object path into *PATH (owned). 0 or -1. */
 int dbus_systemd_get_unit(struct dbus_conn *c, const char *unit, char **path,
 			  int timeout_ms);

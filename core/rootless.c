@@ -21,25 +21,55 @@
 #include "core/rootless.h"
 #include "core/util.h"
 
-bool rootless_maps_host_root(const char *map)
+/* The next "INSIDE OUTSIDE COUNT" line of an id map (OUTSIDE is in the
+ * parent's ids) into V, *P moved past it; false at the end. No scanf: it
+ * would cost the binary 12 KB. */
+static bool idmap_line(const char **p, unsigned long long v[3])
 {
-	const char *p = map;
-	unsigned long long v[3];
 	char *e;
 	int k;
 
-	/* "INSIDE OUTSIDE COUNT" per line; OUTSIDE is in the parent's ids
-	 * (no scanf: it would cost the binary 12 KB) */
-	for (;;) {
-		for (k = 0; k < 3; k++) {
-			v[k] = strtoull(p, &e, 10);
-			if (e == p)
-				return false;
-			p = e;
-		}
+	for (k = 0; k < 3; k++) {
+		v[k] = strtoull(*p, &e, 10);
+		if (e == *p)
+			return false;
+		*p = e;
+	}
+	return true;
+}
+
+bool rootless_maps_host_root(const char *map)
+{
+	unsigned long long v[3];
+
+	while (idmap_line(&map, v))
 		if (v[1] == 0 && v[2] > 0)
 			return true;
-	}
+	return false;
+}
+
+int rootless_idmap_outside(const char *map, uint32_t id, uint32_t *out)
+{
+	unsigned long long v[3];
+
+	while (idmap_line(&map, v))
+		if (id >= v[0] && id - v[0] < v[2]) {
+			*out = (uint32_t)(v[1] + (id - v[0]));
+			return 0;
+		}
+	return fail(0, "id %u is not mapped", (unsigned)id);
+}
+
+uint32_t rootless_host_uid(void)
+{
+	AUTOFREE char *map = NULL;
+	uint32_t uid = (uint32_t)geteuid(), host;
+	size_t len;
+
+	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, &len) == 0 &&
+	    rootless_idmap_outside(map, uid, &host) == 0)
+		return host;
+	return uid;
 }
 
 bool rootless_detect(const char *value)
@@ -107,7 +137,7 @@ static bool on_path(const char *prog)
 	return false;
 }
 
-int rootless_check(const struct spec *s, bool systemd_cgroup,
+int rootless_check(const struct spec *s,
 		   void (*problem)(void *ctx, const char *msg), void *ctx)
 {
 	const struct spec_linux *lx = &s->linux;
@@ -116,10 +146,6 @@ int rootless_check(const struct spec *s, bool systemd_cgroup,
 
 #define PROBLEM(...) do { snprintf(msg, sizeof(msg), __VA_ARGS__); \
 	problem(ctx, msg); n++; } while (0)
-	if (systemd_cgroup)
-		PROBLEM("--systemd-cgroup: a rootless container's unit belongs "
-			"to the user's systemd instance (systemd --user), which "
-			"ocibox does not drive yet");
 	if (geteuid() != 0 && !lx->ns[SPEC_NS_USER].present)
 		PROBLEM("config.json: linux.namespaces: a rootless container "
 			"needs a user namespace ({\"type\": \"user\"} and "

@@ -7,6 +7,7 @@
 #define OCIBOX_ROOTLESS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "core/cgroup.h"
@@ -16,6 +17,13 @@
 /* Does the uid_map TEXT (/proc/self/uid_map's form) map uid 0 of the parent
  * namespace? No side effects. */
 bool rootless_maps_host_root(const char *uid_map);
+/* ID of this namespace as the parent sees it through the id map TEXT, into
+ * *OUT. 0, or -1 (fail()) when the map does not cover ID. */
+int rootless_idmap_outside(const char *map, uint32_t id, uint32_t *out);
+/* Our euid as the host's user namespace sees it (/proc/self/uid_map, one
+ * level up: what a D-Bus server there reads from SO_PEERCRED); the euid
+ * itself when the map cannot be read. */
+uint32_t rootless_host_uid(void);
 /* --rootless VALUE ("true", "false", "auto" or NULL = auto): auto is true
  * when euid != 0, or when euid is 0 in a user namespace whose map does not
  * reach the host's uid 0 (runc's rule). Cannot fail. */
@@ -27,10 +35,9 @@ char *rootless_state_dir(void);
 /* Call PROBLEM for every part of S a rootless caller cannot have, each
  * naming its JSON path or option: no user namespace while euid != 0, id
  * maps that need newuidmap/newgidmap when they are not on PATH, an
- * oomScoreAdj below the caller's (verify_config checks rlimits for all),
- * --systemd-cgroup (systemd --user is not supported yet). Returns the
- * number of problems. */
-int rootless_check(const struct spec *s, bool systemd_cgroup,
+ * oomScoreAdj below the caller's (verify_config checks rlimits for all).
+ * Returns the number of problems. */
+int rootless_check(const struct spec *s,
 		   void (*problem)(void *ctx, const char *msg), void *ctx);
 /* cgroup_init for a rootless caller: the default cgroupsPath is relative,
  * "ocibox/ID"; on cgroup v2 a relative one goes below the parent of the

@@ -244,6 +244,8 @@ static int open_state(struct state *st, const char *root, const char *id,
 	st->cgroup = dup_tok(&d, "ocibox_cgroup", 0);
 	st->cgroup_made = dup_tok(&d, "ocibox_cgroup_made", 0);
 	st->sd_unit = dup_tok(&d, "ocibox_systemd_unit", 0);
+	i = json_get(&d, 0, "ocibox_systemd_user");
+	st->sd_user = i >= 0 && json_type(&d, i) == JSON_TRUE;
 	st->annotations = raw_tok(&d, "annotations", 0);
 	i = json_get(&d, 0, "ocibox_post_hooks");
 	st->post_hooks = i >= 0 && json_type(&d, i) == JSON_TRUE;
@@ -336,6 +338,10 @@ int state_save(const struct state *st)
 	if (st->sd_unit) {
 		jw_key(&w, "ocibox_systemd_unit");
 		jw_str(&w, st->sd_unit);
+	}
+	if (st->sd_user) {
+		jw_key(&w, "ocibox_systemd_user");
+		jw_bool(&w, true);
 	}
 	if (st->post_hooks) {
 		jw_key(&w, "ocibox_post_hooks");

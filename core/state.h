@@ -23,6 +23,7 @@ struct state {
 	char *cgroup_made;      /* cgroup_made(): what create made, or NULL */
 	char *sd_unit;          /* --systemd-cgroup: the container's systemd
 				   unit, or NULL (cgroupfs) */
+	bool sd_user;           /* ... the user's systemd's (rootless) */
 	uint32_t owner;
 	char *annotations;      /* raw JSON object text, or NULL */
 	bool net_devices;       /* the config moves network interfaces: delete

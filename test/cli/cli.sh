@@ -40,8 +40,8 @@ testing "features: AppArmor support (applied where the host has it enabled)" \
 	"$OCIBOX features | jq -r .linux.apparmor.enabled" "true"
 testing "features: spec 1.0.0 to 1.3.0" \
 	"$OCIBOX features | jq -r '.ociVersionMin + \" \" + .ociVersionMax'" "1.0.0 1.3.0"
-testing "features: the systemd cgroup driver, not systemd --user" \
-	"$OCIBOX features | jq -r '.linux.cgroup | \"\\(.systemd) \\(.systemdUser)\"'" "true false"
+testing "features: the systemd cgroup driver, and systemd --user's" \
+	"$OCIBOX features | jq -r '.linux.cgroup | \"\\(.systemd) \\(.systemdUser)\"'" "true true"
 
 mkbundle "$T/ok" /bin/true
 testing "check: a good bundle says ok" "$OCIBOX check --bundle $T/ok" "ok"

@@ -36,6 +36,14 @@ u() {
 }
 # ud CMD: u, started in the delegated cgroup $D/self
 ud() { JOIN=$D/self/cgroup.procs u "$1"; }
+# usd CMD: u with the XDG_RUNTIME_DIR of the user's systemd (systemd --user),
+# which the test starts as user@UID.service where systemd runs
+SDU= SDX=/run/user/$RUID
+usd() {
+	setpriv --reuid "$RUID" --regid "$RGID" --clear-groups \
+		env -i HOME="$W" PATH="$UPATH" XDG_RUNTIME_DIR="$SDX" ${SDBUS:+DBUS_SESSION_BUS_ADDRESS="$SDBUS"} \
+		O="$OCIBOX" /bin/sh -c "cd '$W' && $1"
+}
 
 
 rl_cleanup() {
@@ -51,6 +59,13 @@ rl_cleanup() {
 		rmdir "$D"/ocibox/* "$D"/ocibox 2>/dev/null
 		wait_for 10 rmdir "$D/self" 2>/dev/null
 		rmdir "$D"
+	fi
+	if [ -n "$SDU" ]; then
+		for s in "$SDX"/ocibox/*/; do
+			[ -d "$s" ] || continue
+			s=${s%/}; usd "\$O --systemd-cgroup delete --force ${s##*/}" >/dev/null 2>&1
+		done
+		systemctl stop "user@$RUID.service" "user-runtime-dir@$RUID.service" 2>/dev/null
 	fi
 	userdel "$RU" 2>/dev/null
 	cleanup
@@ -76,7 +91,7 @@ states_left() { ls -A "$W/xdg/ocibox" 2>/dev/null | grep -v '^\.' | tr '\n' ' ';
 
 testing "features: what rootless supports" \
 	"u '\$O features' | jq -c '[.linux.cgroup.systemdUser, (.annotations | with_entries(select(.key | startswith(\"io.github.ocibox.rootless\"))))]'" \
-	'[false,{"io.github.ocibox.rootless.enabled":"true","io.github.ocibox.rootless.idmap":"own-id,newuidmap,newgidmap","io.github.ocibox.rootless.cgroup":"v2-delegated","io.github.ocibox.rootless.devices":"bind"}]'
+	'[true,{"io.github.ocibox.rootless.enabled":"true","io.github.ocibox.rootless.idmap":"own-id,newuidmap,newgidmap","io.github.ocibox.rootless.cgroup":"v2-delegated","io.github.ocibox.rootless.devices":"bind"}]'
 rbundle b sh -c 'id; cat /proc/self/uid_map'
 testing "spec --rootless: the user's own ids mapped to 0" \
 	"jq -c '[.linux.uidMappings, .linux.gidMappings, (.linux.namespaces | map(.type) | index(\"user\") != null)]' $W/b/config.json" \
@@ -162,9 +177,18 @@ fi
 testing "no user namespace: refused" \
 	"refused '.linux.namespaces -= [{type: \"user\"}] | del(.linux.uidMappings, .linux.gidMappings)'" "1
 ocibox: run: config.json: linux.namespaces: a rootless container needs a user namespace ({\"type\": \"user\"} and linux.uidMappings, as \`ocibox spec --rootless\` writes)"
-testing "--systemd-cgroup: a clear error (no systemd --user driver yet)" \
-	"u '\$O --systemd-cgroup run -b r x 2>&1'" \
-	"ocibox: run: --systemd-cgroup: a rootless container's unit belongs to the user's systemd instance (systemd --user), which ocibox does not drive yet" 1
+# --systemd-cgroup as this user: the user's systemd (systemd --user), which
+# this user has none of (the systemd VM tier runs one: test/systemd/rootless.sh)
+if [ -d /run/systemd/system ]; then
+	testing "--systemd-cgroup: no systemd --user: a clear error" \
+		"u '\$O --systemd-cgroup run -b r x 2>&1' | sed 's/(dbus: connect .*/(...)/'" \
+		"ocibox: run: systemd --user: no user bus (...)"
+else
+	testing "--systemd-cgroup: no systemd: a clear error" \
+		"u '\$O --systemd-cgroup run -b r x 2>&1'" \
+		"ocibox: run: --systemd-cgroup: systemd is not running on this host (no /run/systemd/system)" 1
+fi
+testing "--systemd-cgroup refused: nothing left" "ls $W/xdg/ocibox" ""
 testing "check: the bundle is fine for this user" "u '\$O check -b r'" "ok"
 cp "$W/r/config.json" "$W/r/keep.json"
 redit r '.linux.namespaces -= [{type: "user"}] | del(.linux.uidMappings, .linux.gidMappings)'
@@ -189,6 +213,88 @@ testing "the user's own binary: nothing on stderr" \
 	"u '\$MINE run -b r p1 2>&1'" ""
 testing "... it ran from a sealed memfd copy" "cat $W/exe" "/memfd:ocibox (deleted)"
 testing "the root-owned binary runs as it is" "u '\$O run -b r p2' && cat $W/exe" "$(readlink -f "$OCIBOX")"
+
+# --systemd-cgroup as the user: the unit is its own systemd's (systemd
+# --user), as rootless podman's default on a systemd host asks (runc's
+# rootless systemd driver): a scope in the user's user.slice, the limits as
+# unit properties and in its cgroup, update, pause, delete, nothing left
+sd_unit_left() { usd "systemctl --user list-units --all --plain --no-legend '$1'" 2>/dev/null; }
+sd_user_checks() {
+	rbundle sd sleep 100
+	redit sd '.linux.resources = {memory: {limit: 67108864}, pids: {limit: 50}}'
+	testing "systemd --user: run -d" \
+		"usd '\$O --systemd-cgroup run -d -b sd sd1 </dev/null >/dev/null' && usd 'systemctl --user is-active ocibox-sd1.scope'" \
+		"active"
+	P=$(usd '$O state sd1' | jq -r .pid)
+	SC=/user.slice/user-$RUID.slice/user@$RUID.service/user.slice/ocibox-sd1.scope
+	testing "... the init is in the user's user.slice" "grep '^0::' /proc/$P/cgroup" "0::$SC"
+	testing "... memory.max and pids.max from the config" \
+		"cat /sys/fs/cgroup$SC/memory.max /sys/fs/cgroup$SC/pids.max" "67108864
+50"
+	testing "... systemd --user has them as unit properties" \
+		"usd 'systemctl --user show -p MemoryMax -p TasksMax -p Delegate ocibox-sd1.scope' | sort" \
+		"Delegate=yes
+MemoryMax=67108864
+TasksMax=50"
+	testing "... state.json names the unit, the user's" \
+		"jq -c '[.ocibox_systemd_unit, .ocibox_systemd_user]' $SDX/ocibox/sd1/state.json" \
+		'["ocibox-sd1.scope",true]'
+	testing "... update: SetUnitProperties and the cgroup file" \
+		"usd '\$O update --memory 33554432 sd1' && cat /sys/fs/cgroup$SC/memory.max && usd 'systemctl --user show -p MemoryMax --value ocibox-sd1.scope'" \
+		"33554432
+33554432"
+	testing "... pause, resume" \
+		"usd '\$O pause sd1 && \$O state sd1' | jq -r .status && usd '\$O resume sd1 && \$O state sd1' | jq -r .status" \
+		"paused
+running"
+	testing "... ps" "usd '\$O ps --format json sd1'" "[$P]"
+	testing "... delete: no unit, no cgroup, no state" \
+		"usd '\$O delete -f sd1' && sd_unit_left ocibox-sd1.scope; [ -e /sys/fs/cgroup$SC ] || [ -e $SDX/ocibox/sd1 ] || echo gone" \
+		"gone"
+	redit sd '.linux.cgroupsPath = "user.slice:mine:sd2" | .process.args = ["/nonexistent"]'
+	testing "systemd --user: a failed create leaves no unit" \
+		"usd '\$O --systemd-cgroup run -b sd sd2 2>&1' | grep -c 'nonexistent'; sd_unit_left mine-sd2.scope; ls $SDX/ocibox" \
+		"1"
+	# (seen from here: the container has a cgroup namespace of its own)
+	# (the unit is named by cgroupsPath's NAME, not by the container's id)
+	redit sd '.process.args = ["sleep", "100"] | .linux.cgroupsPath = "user.slice:mine:sd3"'
+	testing "systemd --user: cgroupsPath slice:prefix:name" \
+		"usd '\$O --systemd-cgroup run -d -b sd sd3 </dev/null >/dev/null' && grep '^0::' /proc/\$(usd '\$O state sd3' | jq .pid)/cgroup && usd '\$O delete -f sd3'" \
+		"0::/user.slice/user-$RUID.slice/user@$RUID.service/user.slice/mine-sd3.scope"
+	redit sd '.linux.cgroupsPath = "user.slice:mine:sd4"'
+	SDBUS=unix:path=$W/no-such-bus
+	testing "systemd --user: no user bus: its private socket" \
+		"usd '\$O --systemd-cgroup run -d -b sd sd4 </dev/null >/dev/null && env -u DBUS_SESSION_BUS_ADDRESS systemctl --user is-active mine-sd4.scope && \$O delete -f sd4'" \
+		"active"
+	SDBUS=
+	# rootless podman's case: ocibox as uid 0 of a user namespace mapping
+	# the user alone; the bus sees the user's own uid (the SASL EXTERNAL
+	# identity is translated), the config has no user namespace of its own
+	redit sd '.linux.cgroupsPath = "user.slice:mine:sd5" | del(.linux.uidMappings, .linux.gidMappings) | .linux.namespaces -= [{type: "user"}]'
+	testing "systemd --user: as root of the user's namespace (rootless podman's case)" \
+		"usd 'unshare -U --map-root-user sh -c \"\$O --systemd-cgroup run -d -b sd sd5 </dev/null >/dev/null && \$O state sd5 | jq -r .status\" && systemctl --user is-active mine-sd5.scope && unshare -U --map-root-user \$O --systemd-cgroup delete -f sd5 && { systemctl --user is-active mine-sd5.scope || true; }'" \
+		"running
+active
+inactive"
+	testing "systemd --user: nothing left" \
+		"sd_unit_left 'mine-*'; sd_unit_left 'ocibox-*'; ls $SDX/ocibox" ""
+}
+if [ ! -d /run/systemd/system ]; then
+	skip "systemd --user" "systemd is not running here (the systemd VM tier runs this)"
+elif [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; then
+	skip "systemd --user" "not a pure cgroup v2 host"
+elif ! systemctl start "user@$RUID.service"; then
+	fail "systemd --user: systemctl start user@$RUID.service"
+else
+	SDU=1
+	if wait_for 30 test -S "$SDX/systemd/private"; then
+		sd_user_checks
+	else
+		fail "systemd --user: no $SDX/systemd/private"
+	fi
+	# the user's systemd goes too (its processes are the user's)
+	systemctl stop "user@$RUID.service" "user-runtime-dir@$RUID.service" && SDU=
+fi
 
 # rootless podman's case: ocibox as uid 0 of a user namespace that maps the
 # user alone, no --root given, a config without a user namespace of its own

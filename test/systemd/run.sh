@@ -18,7 +18,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-build}
 case $B in /*) ;; *) B=$top/$B ;; esac
-timeout=${SYSTEMD_TIMEOUT:-900}
+timeout=${SYSTEMD_TIMEOUT:-1200}
 boots=${*:-v2 hybrid}
 for b in $boots; do
 	case $b in v2|hybrid) ;; *) echo "usage: run.sh [v2|hybrid]..." >&2; exit 2 ;; esac

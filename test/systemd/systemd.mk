@@ -13,7 +13,7 @@
 # SystemdCgroup, test/systemd/k8s.sh); the kernel comes from
 # test/vm/kernel.sh, shared with `make test-vm`. Run it under the machine's
 # test lock: flock -o /tmp/ocibox-ctest.lock make test-systemd
-SYSTEMD_TIMEOUT = 900
+SYSTEMD_TIMEOUT = 1200
 SYSTEMD_BOOTS   = v2 hybrid
 SYSTEMD_TESTS   =
 SYSTEMD_APPEND  =

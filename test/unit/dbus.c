@@ -1110,6 +1110,59 @@ static void test_bus_address(void)
 	unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
 }
 
+/* The user's bus (systemd --user): the session address, else
+ * $XDG_RUNTIME_DIR/bus; its private socket from XDG_RUNTIME_DIR only. */
+static void test_user_bus(void)
+{
+	static const struct {
+		const char *addr, *xdg, *path, *priv;
+	} t[] = {
+		{ NULL, "/run/user/1000", "/run/user/1000/bus", "/run/user/1000/systemd/private" },
+		{ "", "/run/user/7", "/run/user/7/bus", "/run/user/7/systemd/private" },
+		{ "unix:path=/tmp/sess", "/run/user/7", "/tmp/sess", "/run/user/7/systemd/private" },
+		{ "unix:path=/tmp/sess", NULL, "/tmp/sess", NULL },
+		{ "unix:abstract=/tmp/x", "/run/user/7", NULL, "/run/user/7/systemd/private" },
+		{ NULL, NULL, NULL, NULL },
+		{ NULL, "run/user/7", NULL, NULL },
+	};
+	char out[108];
+	size_t i;
+	int rc, pass;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		if (t[i].addr)
+			setenv("DBUS_SESSION_BUS_ADDRESS", t[i].addr, 1);
+		else
+			unsetenv("DBUS_SESSION_BUS_ADDRESS");
+		if (t[i].xdg)
+			setenv("XDG_RUNTIME_DIR", t[i].xdg, 1);
+		else
+			unsetenv("XDG_RUNTIME_DIR");
+		for (pass = 0; pass < 2; pass++) {
+			const char *want = pass ? t[i].priv : t[i].path;
+
+			rc = dbus_user_bus_path(out, sizeof(out), pass);
+			CHECK_NAMED(want ? rc == 0 && str_eq(out, want) : rc < 0,
+				    "user bus%s: DBUS_SESSION_BUS_ADDRESS=%s XDG_RUNTIME_DIR=%s: %s",
+				    pass ? " (private)" : "", t[i].addr ? t[i].addr : "(unset)",
+				    t[i].xdg ? t[i].xdg : "(unset)", rc < 0 ? err_last.msg : out);
+		}
+	}
+	unsetenv("XDG_RUNTIME_DIR");
+	CHECK_NAMED(dbus_user_bus_path(out, sizeof(out), true) < 0 &&
+		    str_eq(err_last.msg, "dbus: no user bus: XDG_RUNTIME_DIR is not set"),
+		    "user bus: %s", err_last.msg);
+	CHECK_NAMED(dbus_user_bus_path(out, sizeof(out), false) < 0 &&
+		    str_eq(err_last.msg, "dbus: no user bus: neither DBUS_SESSION_BUS_ADDRESS "
+			   "nor XDG_RUNTIME_DIR is set"), "user bus: %s", err_last.msg);
+	setenv("XDG_RUNTIME_DIR", "run/user/7", 1);
+	CHECK_NAMED(dbus_user_bus_path(out, sizeof(out), false) < 0 &&
+		    str_eq(err_last.msg, "dbus: no user bus: XDG_RUNTIME_DIR 'run/user/7' "
+			   "is not absolute"), "user bus: %s", err_last.msg);
+	unsetenv("XDG_RUNTIME_DIR");
+	unsetenv("DBUS_SESSION_BUS_ADDRESS");
+}
+
 /* --- a scripted peer on the other end of a socketpair --------------------- */
 
 static pid_t peer_start(int *fd, int (*fn)(int fd, int arg), int arg)
@@ -1257,6 +1310,72 @@ static int peer_systemd(int fd, int arg)
 		return 14;
 	sleep_ms(500);
 	return 0;
+}
+
+/* Properties.Get of the manager's ControlGroup (systemd --user's cgroup):
+ * a string in a variant; then a variant of the wrong type; then an error. */
+static int peer_manager_prop(int fd, int arg)
+{
+	struct dbus_conn s = { .fd = fd, .timeout_ms = 3000 };
+	struct dbus_msg m, r;
+	struct dbus_rd rd;
+	const char *iface, *prop;
+	int i;
+
+	if (peer_auth(fd, "OK 0123456789abcdef0123456789abcdef\r\n") < 0)
+		return 1;
+	for (i = 0; i < 3; i++) {
+		if (peer_expect(&s, &m, "Get") < 0 || !str_eq(m.iface, "org.freedesktop.DBus.Properties") ||
+		    !str_eq(m.path, SD_PATH) || !str_eq(m.sig, "ss"))
+			return 2;
+		dbus_msg_body(&m, &rd);
+		if (dbus_read(&rd, "ss", &iface, &prop) < 0 || !str_eq(iface, SD_MGR) ||
+		    !str_eq(prop, "ControlGroup"))
+			return 3;
+		if (i == 2) {
+			if (peer_reply(&s, &m, "org.freedesktop.DBus.Error.UnknownProperty", "s",
+				       "Unknown property") < 0)
+				return 4;
+			continue;
+		}
+		r = (struct dbus_msg){ .type = DBUS_RETURN, .reply_serial = m.serial,
+				       .dest = m.sender, .sig = "v" };
+		dbus_msg_begin(&r);
+		dbus_open(&r, 'v', i ? "u" : "s");
+		if (i)
+			dbus_put(&r, "u", 5);
+		else
+			dbus_put(&r, "s", "/user.slice/user-1000.slice/user@1000.service");
+		dbus_close(&r);
+		if (dbus_send(&s, &r) < 0)
+			return 5;
+		dbus_msg_fini(&r);
+		dbus_msg_fini(&m);
+	}
+	return 0;
+}
+
+static void test_manager_prop(void)
+{
+	struct dbus_conn c;
+	char *cg = NULL;
+	int fd, rc;
+	pid_t pid = peer_start(&fd, peer_manager_prop, 0);
+
+	CHECK_NAMED(dbus_connect_fd(&c, fd, false, 3000) == 0, "manager property: connected");
+	CHECK_NAMED(dbus_systemd_manager_string(&c, "ControlGroup", &cg, 3000) == 0 && cg &&
+		    str_eq(cg, "/user.slice/user-1000.slice/user@1000.service"),
+		    "Get ControlGroup: %s", cg ? cg : err_last.msg);
+	free(cg);
+	cg = NULL;
+	CHECK_NAMED(dbus_systemd_manager_string(&c, "ControlGroup", &cg, 3000) < 0 && !cg &&
+		    strstr(err_last.msg, "systemd: Get ControlGroup: the reply"),
+		    "a variant that is not a string: %s", err_last.msg);
+	CHECK_NAMED(dbus_systemd_manager_string(&c, "ControlGroup", &cg, 3000) < 0 && !cg &&
+		    str_eq(err_last.msg, "systemd: Get ControlGroup: Unknown property"),
+		    "an error reply: %s", err_last.msg);
+	dbus_disconnect(&c);
+	CHECK_NAMED((rc = peer_end(pid)) == 0, "the fake manager saw what it expected (%d)", rc);
 }
 
 static void test_systemd_peer(void)
@@ -1690,7 +1809,9 @@ int main(void)
 	test_truncations();
 	test_fuzz();
 	test_bus_address();
+	test_user_bus();
 	test_systemd_peer();
+	test_manager_prop();
 	test_bus_peer();
 	test_bad_peers();
 	test_live();

@@ -36,7 +36,7 @@ static int check_json(const char *json)
 	first[0] = '\0';
 	if (spec_parse(&s, memcpy(xmalloc(n + 1), json, n + 1), n, "/", NULL) < 0)
 		return -1;
-	r = rootless_check(&s, false, problem, NULL);
+	r = rootless_check(&s, problem, NULL);
 	spec_free(&s);
 	return r;
 }
@@ -85,6 +85,25 @@ int main(void)
 	CHECK(!rootless_maps_host_root("0 1001 1\n1 100000 65536\n"));
 	CHECK(!rootless_maps_host_root(""));
 	CHECK(!rootless_maps_host_root("0 0 0\n"));
+	{
+		/* the uid a D-Bus server in the parent namespace sees */
+		uint32_t out = 7;
+
+		CHECK(rootless_idmap_outside("         0          0 4294967295\n", 1000, &out) == 0 &&
+		      out == 1000);
+		CHECK(rootless_idmap_outside("         0       1001          1\n", 0, &out) == 0 &&
+		      out == 1001);
+		CHECK(rootless_idmap_outside("0 1001 1\n1 100000 65536\n", 5, &out) == 0 &&
+		      out == 100004);
+		CHECK(rootless_idmap_outside("0 1001 1\n1 100000 65536\n", 65536, &out) == 0 &&
+		      out == 165535);
+		CHECK(rootless_idmap_outside("0 1001 1\n1 100000 65536\n", 65537, &out) < 0 &&
+		      strstr(err_last.msg, "id 65537 is not mapped"));
+		CHECK(rootless_idmap_outside("", 0, &out) < 0);
+		CHECK(rootless_idmap_outside("0 1001\n", 0, &out) < 0);
+		/* in the initial namespace: the euid itself */
+		CHECK(rootless_host_uid() == (uint32_t)geteuid());
+	}
 	CHECK(rootless_detect("true"));
 	CHECK(!rootless_detect("false"));
 	CHECK(rootless_detect("auto") == rootless_detect(NULL));
