@@ -18,7 +18,11 @@ done
 RU=ocbxpr$$
 W=$T/w
 chmod 711 "$T"
-useradd -M -d "$W" -s /bin/sh "$RU" || engine_skip "useradd $RU failed"
+# its subordinate ids above those other tests' user namespaces map to (host
+# 100000: podman.sh's --uidmap; 1000000: test/cli/rootless.sh's user), so
+# that their processes never count as this user's
+useradd -M -d "$W" -s /bin/sh -K SUB_UID_MIN=4000000 -K SUB_GID_MIN=4000000 "$RU" ||
+	engine_skip "useradd $RU failed"
 RUID=$(id -u "$RU") RGID=$(id -g "$RU")
 SUB=$(awk -F: -v u="$RU" '$1 == u { print $2 }' /etc/subuid)
 SUBN=$(awk -F: -v u="$RU" '$1 == u { print $3 }' /etc/subuid)
@@ -123,5 +127,6 @@ P "$OCIBOX" rm -a -f -t 0 >/dev/null 2>&1
 P "$OCIBOX" system reset -f >/dev/null 2>&1
 # what podman keeps on purpose: its pause process (holds the user namespace)
 for p in $(user_pids); do kill -9 "$p" 2>/dev/null; done
+# (on failure: what is left, with its parent and age)
 testing "then no process of the user is left (zombies waited for)" \
-	"wait_for 15 no_user_pids && user_pids" ""
+	"wait_for 15 no_user_pids || for p in \$(user_pids); do ps -o pid=,ppid=,uid=,stat=,etime=,args= -p \$p; done" ""
