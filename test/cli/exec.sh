@@ -61,8 +61,10 @@ rc=1'
 		"$O exec --process $T/aa.json x1 2>&1" \
 		'ocibox: exec: process.apparmorProfile: "ocibox-test": AppArmor is not enabled on this host' 1
 fi
+# (script's pty echoes the EOF of its empty stdin as "^@", before or after
+# the program's output, as it happens)
 testing "exec -t without a console socket in the foreground relays a pty" \
-	"script -qec '$O exec -t x1 /bin/tty' /dev/null </dev/null | tr -d '\\r' | sed 's/^^@//'" "/dev/pts/0"
+	"script -qec '$O exec -t x1 /bin/tty' /dev/null </dev/null | tr -d '\\r' | sed 's/\\^@//g'" "/dev/pts/0"
 
 # --cgroup: an existing sub-cgroup (v1 here: the pids hierarchy only)
 if [ -d /sys/fs/cgroup/pids/ocibox/x1 ]; then
