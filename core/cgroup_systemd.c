@@ -19,6 +19,7 @@
 #include "core/cgroup_int.h"
 #include "core/cgroup_systemd.h"
 #include "core/err.h"
+#include "core/rootless.h"
 #include "core/util.h"
 
 #define UNIT_EXISTS "org.freedesktop.systemd1.UnitExists"
@@ -494,17 +495,20 @@ static void props(struct dbus_msg *m, void *arg)
  * (fail()s). */
 static int sd_connect(struct dbus_conn *c, bool user)
 {
+	/* the user's bus sees the user's own uid, not that of the engine's
+	 * user namespace we may run in (rootless podman: uid 0 there) */
+	uint32_t uid = user ? rootless_host_uid() : (uint32_t)geteuid();
 	char bus[PATH_MAX];
 	struct err why;
 
 	if ((user ? dbus_user_bus_path(bus, sizeof(bus), false) :
 	     dbus_system_bus_path(bus, sizeof(bus))) == 0 &&
-	    dbus_connect(c, bus, true, CGSD_TIMEOUT_MS) == 0)
+	    dbus_connect(c, bus, true, uid, CGSD_TIMEOUT_MS) == 0)
 		return 0;
 	why = err_last;
 	if (user ? dbus_user_bus_path(bus, sizeof(bus), true) == 0 &&
-		   dbus_connect(c, bus, false, CGSD_TIMEOUT_MS) == 0 :
-	    dbus_connect(c, DBUS_SYSTEMD_PRIVATE, false, CGSD_TIMEOUT_MS) == 0)
+		   dbus_connect(c, bus, false, uid, CGSD_TIMEOUT_MS) == 0 :
+	    dbus_connect(c, DBUS_SYSTEMD_PRIVATE, false, uid, CGSD_TIMEOUT_MS) == 0)
 		return 0;
 	if (user)
 		return fail_ctx("systemd --user: no user bus (%s), and its private socket",

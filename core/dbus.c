@@ -17,7 +17,6 @@
 
 #include "core/dbus.h"
 #include "core/err.h"
-#include "core/rootless.h"
 #include "core/util.h"
 
 #define MAX_NEST  32            /* the spec's limit on arrays, and on structs */
@@ -941,18 +940,16 @@ int dbus_wait_signal(struct dbus_conn *c,
 	return wait_until(c, match, arg, out, now_ms() + timeout_ms);
 }
 
-/* SASL: the NUL byte, AUTH EXTERNAL with our uid as a server outside our
- * user namespace sees it (SO_PEERCRED is translated into its namespace:
- * rootless podman runs the runtime as uid 0 of a namespace whose 0 is the
- * user's own uid) as hex of its decimal digits, and BEGIN at once (as sd-bus does: a round
+/* SASL: the NUL byte, AUTH EXTERNAL with UID (ours as the server sees it)
+ * as hex of its decimal digits, and BEGIN at once (as sd-bus does: a round
  * trip saved), then the server's "OK <32 hex digits of guid>". No unix fds. */
-static int conn_auth(struct dbus_conn *c, int64_t deadline)
+static int conn_auth(struct dbus_conn *c, uint32_t auth_uid, int64_t deadline)
 {
 	char buf[128], uid[16];
 	size_t n = 15;
 	int i;
 
-	snprintf(uid, sizeof(uid), "%u", (unsigned)rootless_host_uid());
+	snprintf(uid, sizeof(uid), "%u", (unsigned)auth_uid);
 	memcpy(buf, "\0AUTH EXTERNAL ", n);
 	for (i = 0; uid[i]; i++) {   /* the hex of digit D is "3D" */
 		buf[n++] = '3';
@@ -981,7 +978,8 @@ void dbus_disconnect(struct dbus_conn *c)
 		free(c->q[c->qhead].buf);
 }
 
-int dbus_connect_fd(struct dbus_conn *c, int fd, bool bus, int timeout_ms)
+static int connect_fd(struct dbus_conn *c, int fd, bool bus, uint32_t uid,
+		      int timeout_ms)
 {
 	int64_t deadline = now_ms() + timeout_ms;
 	struct dbus_msg m;
@@ -994,7 +992,7 @@ int dbus_connect_fd(struct dbus_conn *c, int fd, bool bus, int timeout_ms)
 		fail(errno, "dbus: fcntl");
 		goto bad;
 	}
-	if (conn_auth(c, deadline) < 0)
+	if (conn_auth(c, uid, deadline) < 0)
 		goto bad;
 	if (!bus)
 		return 0;
@@ -1009,7 +1007,13 @@ bad:
 	return -1;
 }
 
-int dbus_connect(struct dbus_conn *c, const char *path, bool bus, int timeout_ms)
+int dbus_connect_fd(struct dbus_conn *c, int fd, bool bus, int timeout_ms)
+{
+	return connect_fd(c, fd, bus, (uint32_t)geteuid(), timeout_ms);
+}
+
+int dbus_connect(struct dbus_conn *c, const char *path, bool bus, uint32_t uid,
+		 int timeout_ms)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int64_t deadline = now_ms() + timeout_ms;
@@ -1033,7 +1037,7 @@ int dbus_connect(struct dbus_conn *c, const char *path, bool bus, int timeout_ms
 		}
 		poll(NULL, 0, 10);
 	}
-	return dbus_connect_fd(c, fd, bus, timeout_ms);
+	return connect_fd(c, fd, bus, uid, timeout_ms);
 }
 
 /* The socket path of bus address A: the first address of a ;-list, its

@@ -119,12 +119,15 @@ int dbus_system_bus_path(char *out, size_t size);
  * $XDG_RUNTIME_DIR/systemd/private (peer to peer, no bus daemon needed).
  * 0, or -1 with fail(). */
 int dbus_user_bus_path(char *out, size_t size, bool private);
-/* Connect to the socket PATH and authenticate (SASL EXTERNAL with our euid
- * as the host sees it, rootless_host_uid());
- * BUS: a message bus, so send Hello; false: peer to peer (systemd's private
- * socket, no Hello). 0, or -1 with fail() and C closed. */
-int dbus_connect(struct dbus_conn *c, const char *path, bool bus, int timeout_ms);
-/* The same over a connected socket FD, which C takes in any case. */
+/* Connect to the socket PATH and authenticate (SASL EXTERNAL as UID: our
+ * euid as the server sees it, which a server outside our user namespace
+ * sees translated, rootless_host_uid()); BUS: a message bus, so send
+ * Hello; false: peer to peer (systemd's private socket, no Hello). 0, or -1
+ * with fail() and C closed. */
+int dbus_connect(struct dbus_conn *c, const char *path, bool bus, uint32_t uid,
+		 int timeout_ms);
+/* The same over a connected socket FD, which C takes in any case, as our
+ * euid. */
 int dbus_connect_fd(struct dbus_conn *c, int fd, bool bus, int timeout_ms);
 /* Close C and free what it holds; only for a C that dbus_connect*() set up
  * (even if it failed): a zeroed one would close fd 0. Idempotent. */

@@ -1594,12 +1594,12 @@ static void test_bad_peers(void)
 		kill(pid, SIGKILL);
 		peer_end(pid);
 	}
-	CHECK_NAMED(dbus_connect(&c, "/nonexistent/bus", true, 200) < 0 &&
+	CHECK_NAMED(dbus_connect(&c, "/nonexistent/bus", true, geteuid(), 200) < 0 &&
 		    str_eq(err_last.msg, "dbus: connect '/nonexistent/bus': no such file or directory"),
 		    "connect: %s", err_last.msg);
 	memset(longp, 'x', sizeof(longp) - 1);
 	longp[sizeof(longp) - 1] = 0;
-	CHECK_NAMED(dbus_connect(&c, longp, true, 200) < 0 && strstr(err_last.msg, "too long"),
+	CHECK_NAMED(dbus_connect(&c, longp, true, geteuid(), 200) < 0 && strstr(err_last.msg, "too long"),
 		    "connect: a path over 107 bytes");
 }
 
@@ -1648,7 +1648,8 @@ static int live_systemd(const char *path, int ready)
 	struct dbus_rd r;
 	uint32_t u = 0;
 
-	if (dbus_connect(&s, path, true, 3000) < 0 || dbus_connect(&forger, path, true, 3000) < 0)
+	if (dbus_connect(&s, path, true, geteuid(), 3000) < 0 ||
+	    dbus_connect(&forger, path, true, geteuid(), 3000) < 0)
 		return 1;
 	dbus_msg_call(&m, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
 		      "RequestName", "su");
@@ -1718,7 +1719,7 @@ static void test_live(void)
 	}
 	for (i = 0; i < 500 && access(path, F_OK) < 0; i++)
 		sleep_ms(10);
-	dbus_connect(&c, path, true, 2000);
+	dbus_connect(&c, path, true, geteuid(), 2000);
 	CHECK_NAMED(c.fd >= 0 && c.name && has_prefix(c.name, ":1."),
 		    "live: connect, SASL, Hello (%s)", c.fd >= 0 ? c.name : err_last.msg);
 	if (c.fd < 0)
@@ -1760,7 +1761,7 @@ static void test_live(void)
 		      "org.freedesktop.DBus", "AddMatch", "s");
 	dbus_put(&m, "s", "type='signal',interface='org.freedesktop.DBus',member='NameOwnerChanged'");
 	CHECK_NAMED(dbus_call(&c, &m, NULL, 2000) == 0, "live: AddMatch");
-	if (dbus_connect(&c2, path, true, 2000) == 0) {
+	if (dbus_connect(&c2, path, true, geteuid(), 2000) == 0) {
 		CHECK_NAMED(dbus_wait_signal(&c, owner_changed, c2.name, NULL, 2000) == 0,
 			    "live: NameOwnerChanged for a second connection");
 		dbus_disconnect(&c2);
